@@ -1,0 +1,105 @@
+"""Writing a finished experiment to a results folder, atomically.
+
+Everything is written to a temporary folder beside the destination and moved into
+place when complete, so an interrupted run never leaves a folder that looks finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ipsim.errors import IpsimError
+from ipsim.model import IPModel
+from ipsim.network import LINK_LABELS
+from ipsim.spec import Scenario
+from ipsim.summary import summarise
+
+RUNS_FILE = "runs.csv"
+METRICS_FILE = "metrics.csv"
+SUMMARY_FILE = "summary.csv"
+LINKS_FILE = "network_links.csv"
+SCENARIO_FILE = "scenario.yaml"
+META_FILE = "meta.json"
+FINISHED_MARK = ".complete"
+
+
+def country_links(model: IPModel) -> pd.DataFrame:
+    """Links between countries (summed weights of actor links), by type."""
+    net = model.network
+    a = model.actor_country[net.u]
+    b = model.actor_country[net.v]
+    cross = a != b
+    codes = model.world.codes
+    frame = pd.DataFrame({
+        "source": codes[np.minimum(a, b)[cross]],
+        "target": codes[np.maximum(a, b)[cross]],
+        "type": np.asarray(LINK_LABELS, dtype=object)[net.link_type[cross]],
+        "weight": net.weight[cross],
+    })
+    return frame.groupby(["source", "target", "type"], as_index=False)["weight"].sum()
+
+
+def check_destination(out: Path, force: bool) -> None:
+    """Refuse to overwrite an existing results folder unless ``force``."""
+    if out.exists() and not force:
+        raise IpsimError(
+            f"{out}: results folder already exists; choose another with --out, or pass "
+            "--force to replace it")
+    if out.exists() and not out.is_dir():
+        raise IpsimError(f"{out}: exists and is not a folder")
+
+
+def write_results(out: Path, spec: Scenario, runs: pd.DataFrame, metrics: pd.DataFrame,
+                  *, force: bool = False, meta: dict | None = None) -> Path:
+    """Write tables, figures and the report to ``out``, atomically.
+
+    Args:
+        out: Destination folder.
+        spec: The scenario that was run.
+        runs: The runs table.
+        metrics: The metrics table.
+        force: Replace an existing folder.
+        meta: Extra facts to record in ``meta.json`` (command, timings...).
+
+    Returns:
+        The destination folder.
+    """
+    from ipsim.report import build_report
+
+    out = Path(out)
+    check_destination(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        runs.to_csv(staging / RUNS_FILE, index=False)
+        metrics.to_csv(staging / METRICS_FILE, index=False, float_format="%.6g")
+        if not metrics.empty:
+            summarise(metrics, spec.horizon.steps_per_year).to_csv(
+                staging / SUMMARY_FILE, index=False, float_format="%.6g")
+        country_links(IPModel(spec)).to_csv(staging / LINKS_FILE, index=False,
+                                            float_format="%.6g")
+        (staging / SCENARIO_FILE).write_text(
+            yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False), encoding="utf-8")
+        (staging / META_FILE).write_text(json.dumps(meta or {}, indent=2, default=str),
+                                         encoding="utf-8")
+        build_report(staging)
+        (staging / FINISHED_MARK).write_text("", encoding="utf-8")
+        if out.exists():
+            trash = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(trash)
+            staging.rename(out)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,1 @@
+"""Scenarios shipped with ipsim, each a question a planner would ask (see ``ipsim list``)."""
