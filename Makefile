@@ -13,7 +13,11 @@ run: $(STAMP)
 	$(VENV)/bin/ipsim run --force
 
 test: $(TESTSTAMP)
+	scripts/ensure-chromium.sh
 	$(PY) -m pytest
+
+bench: $(TESTSTAMP)
+	$(PY) benchmarks/run.py $(BENCHFLAGS)
 
 lint: $(TESTSTAMP)
 	$(VENV)/bin/ruff check src tests benchmarks experiments

@@ -41,7 +41,7 @@ from ipsim.stakeholders import sample_stakeholders
 from ipsim.state import CountryState
 from ipsim.strategies.base import Strategy
 from ipsim.streams import Streams
-from ipsim.world import World, synthetic_world
+from ipsim.world import World, build_world
 
 STAKEHOLDER_AGENT_LIMIT = 50_000
 """Above this many stakeholders, Stakeholder agents are made on request, not up front."""
@@ -84,7 +84,7 @@ class IPModel(mesa.Model):
         self.spec = spec
         self.seed = seed
         self.streams = Streams(seed)
-        self.world = world if world is not None else synthetic_world(spec.world)
+        self.world = world if world is not None else build_world(spec.world)
         self.dt = spec.horizon.dt
         self.steps_per_year = spec.horizon.steps_per_year
         self.n_steps = spec.horizon.n_steps

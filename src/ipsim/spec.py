@@ -111,11 +111,9 @@ class NetworkSpec(Frozen):
         return v
 
 
-class SyntheticWorld(Frozen):
-    """The embedded synthetic world, generated from published aggregates."""
+class WorldBase(Frozen):
+    """Knobs shared by every kind of world."""
 
-    source: Literal["synthetic"] = Field("synthetic", description="World generator.")
-    n_countries: int = _num(60, 4, 400, "Number of countries.")
     stakeholders_per_country: int = _num(
         60, 5, 200_000,
         "Stakeholder agents per country. Each stands for a group of real organisations "
@@ -126,6 +124,27 @@ class SyntheticWorld(Frozen):
         "Seed of the world (countries, stakeholders, network); kept fixed across replicates.",
     )
     network: NetworkSpec = Field(default_factory=NetworkSpec, description="Partnership network.")
+
+
+class SyntheticWorld(WorldBase):
+    """The embedded synthetic world, generated from published aggregates."""
+
+    source: Literal["synthetic"] = Field("synthetic", description="World generator.")
+    n_countries: int = _num(60, 4, 400, "Number of countries.")
+
+
+class WDIWorld(WorldBase):
+    """A real world loaded from the World Bank's WDI bulk-download CSV files."""
+
+    source: Literal["wdi"] = Field(description="Load the world from WDI files.")
+    path: str = Field(
+        min_length=1,
+        description="Folder of WDI CSV files (relative paths resolve from the scenario file).",
+    )
+    year: int = _num(2000, 1960, 2100, "Year whose data set the starting world.")
+
+
+World = Annotated[SyntheticWorld | WDIWorld, Field(discriminator="source")]
 
 
 class Dynamics(Frozen):
@@ -399,7 +418,7 @@ class Scenario(Frozen):
     seed: int = _num(12345, 0, 2**63 - 1, "Seed of the stochastic dynamics.")
     replicates: int = _num(8, 1, 100_000, "Replicates per strategy.")
     horizon: Horizon = Field(default_factory=Horizon, description="Time.")
-    world: SyntheticWorld = Field(default_factory=SyntheticWorld, description="The world.")
+    world: World = Field(default_factory=SyntheticWorld, description="The world.")
     dynamics: Dynamics = Field(default_factory=Dynamics, description="Mechanism parameters.")
     programme: Programme = Field(default_factory=Programme, description="The levers.")
     output: Output = Field(default_factory=Output, description="Resolution of the outputs.")

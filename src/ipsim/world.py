@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ipsim.spec import INCOME_GROUPS, REGIONS, SyntheticWorld
+from ipsim.spec import INCOME_GROUPS, REGIONS, SyntheticWorld, WDIWorld
 from ipsim.streams import Streams
 
 # Approximate number of economies per region and income group (low, lower-middle,
@@ -171,3 +171,12 @@ def synthetic_world(spec: SyntheticWorld) -> World:
         expertise_factor=np.clip(factor, 0.1, 1.0),
         rd_intensity=np.full(n, np.nan),
     )
+
+
+def build_world(spec: SyntheticWorld | WDIWorld) -> World:
+    """The world a scenario describes: synthetic, or loaded from WDI files."""
+    if isinstance(spec, WDIWorld):
+        from ipsim.wdi import load_world
+
+        return load_world(spec)
+    return synthetic_world(spec)

@@ -7,11 +7,15 @@ Each command lives in its own module with ``add_parser(subparsers)``; it sets
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from ipsim import __version__
 from ipsim.errors import IpsimError, ScenarioError
+
+COMMAND_MODULES = ("run", "inspect")
+"""Modules of ``ipsim.cli`` that each add commands, in the order of ``ipsim --help``."""
 
 EXIT_OK = 0
 EXIT_FAILED_RUNS = 1
@@ -21,16 +25,14 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    from ipsim.cli import inspect, run
-
     parser = argparse.ArgumentParser(
         prog="ipsim",
         description="Simulate IP capacity-building programmes and compare strategies.",
     )
     parser.add_argument("--version", action="version", version=f"ipsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, inspect):
-        module.add_parser(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"ipsim.cli.{name}").add_parser(sub)
     return parser
 
 
