@@ -145,6 +145,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], li
         cycle = " -> ".join(str(p) for p in (*stack, resolved))
         raise ScenarioError(str(stack[0]), [(EXTENDS, None, f"extends forms a cycle: {cycle}")])
     data, lines = _read_yaml(path)
+    _resolve_relative_paths(data, path.parent)
     parent_name = data.pop(EXTENDS, None)
     if parent_name is None:
         return data, [(path, lines)]
@@ -162,6 +163,15 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], li
             f"the scenario it extends, '{parent_name}' ({parent_path}), does not exist")])
     parent, chain = _load_chain(parent_path, (*stack, resolved))
     return _merge(parent, data), [(path, lines), *chain]
+
+
+def _resolve_relative_paths(data: dict[str, Any], folder: Path) -> None:
+    """Make a world's data folder absolute, relative to the file that names it."""
+    world = data.get("world")
+    if isinstance(world, dict) and isinstance(world.get("path"), str):
+        path = Path(world["path"]).expanduser()
+        if not path.is_absolute():
+            world["path"] = str((folder / path).resolve())
 
 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str] | None:
