@@ -55,6 +55,7 @@ class Ledger:
         partner_weight: Relative capacity of partners to co-fund in each country.
         n_interventions: Number of intervention types.
         n_steps: Steps in the horizon.
+        n_steps_per_year: Steps in a year (for lines released over fewer years).
     """
 
     def __init__(
@@ -65,12 +66,17 @@ class Ledger:
         partner_weight: np.ndarray,
         n_interventions: int,
         n_steps: int,
+        n_steps_per_year: int = 4,
     ):
         self.programme = programme
         self.n_steps = n_steps
         self.lines: list[BudgetLine] = sorted(programme.budget, key=lambda b: LINE_ORDER[b.kind])
         n_c = len(codes)
         self.budget = np.array([usd_to_cents(b.amount_musd * 1e6) for b in self.lines], np.int64)
+        self.release_steps = np.array([
+            n_steps if b.spend_years is None
+            else max(1, min(n_steps, round(b.spend_years * n_steps_per_year)))
+            for b in self.lines])
         self.balance = self.budget.copy()
         self.commitments = np.zeros((len(self.lines), n_interventions, n_c), np.int64)
         self.eligible = np.ones((len(self.lines), n_c), bool)
@@ -139,16 +145,16 @@ class Ledger:
         """Release this step's share of each line and commit it according to ``weights``.
 
         Args:
-            step: Index of the step (0-based); the last step releases every balance.
+            step: Index of the step (0-based); a line's last release step releases its
+                whole balance.
             weights: Non-negative weights, shape (interventions, countries).
         """
-        remaining = max(self.n_steps - step, 1)
         for li in range(len(self.lines)):
             cells = weights * self.eligible[li][None, :]
             total = cells.sum()
-            if total <= 0 or self.balance[li] <= 0:
+            if total <= 0 or self.balance[li] <= 0 or step >= self.release_steps[li]:
                 continue
-            release = self.balance[li] // remaining
+            release = self.balance[li] // (self.release_steps[li] - step)
             alloc = np.floor(release * (cells / total)).astype(np.int64)
             self.commitments[li] += alloc
             self.balance[li] -= alloc.sum()
@@ -169,7 +175,8 @@ class Ledger:
             Units bought and money paid, per intervention and country.
         """
         oh = self.overhead_rate(n_partner_countries)
-        keep = (1 - oh) * (1 - self.leakage_rate(legal_maturity))[None, :]
+        leak = self.leakage_rate(legal_maturity)
+        keep = (1 - oh) * (1 - leak)[None, :]
         room = capacity.astype(np.int64).copy()
         shape = room.shape
         step = StepSpending(*(np.zeros(shape, np.int64) for _ in range(5)))
@@ -190,8 +197,9 @@ class Ledger:
             units = np.maximum(units, 0)
             delivered = units * ours_per_unit
             gross = np.minimum(np.ceil(delivered / keep).astype(np.int64), account)
-            overhead = np.minimum(np.floor(gross * oh).astype(np.int64), gross - delivered)
-            leakage = gross - delivered - overhead
+            lost = np.floor(gross * (1 - oh) * leak[None, :]).astype(np.int64)
+            leakage = np.minimum(lost, gross - delivered)
+            overhead = gross - delivered - leakage  # takes the rounding to whole cents
             self.commitments[li] -= gross
             room -= units
             match = units * cost - delivered

@@ -208,6 +208,10 @@ def _describe(error: dict[str, Any]) -> str:
         return f"unknown key '{loc[-1]}'; {hint}allowed: {', '.join(allowed)}"
     if kind == "missing":
         return "required field is missing"
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        expected = error.get("ctx", {}).get("expected_tags", "")
+        return f"unknown world source '{tag}'; allowed: {expected}"
     given = error.get("input")
     if kind not in {"value_error", "assertion_error"} and not isinstance(given, dict | list):
         message += f" (got {given!r})"
@@ -224,9 +228,12 @@ def _locate(loc: tuple[str | int, ...], chain: list[tuple[Path, Lines]]) -> tupl
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """Drop pydantic's union and function tags from an error location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith(
+    """Drop pydantic's union and function tags (and the world's kind) from a location."""
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith(
         "function-"))))
+    if len(loc) > 1 and loc[0] == "world" and loc[1] in {"synthetic", "wdi"}:
+        loc = (loc[0], *loc[2:])
+    return loc
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str | None = None,
@@ -245,8 +252,13 @@ def scenario_from_dict(data: Mapping[str, Any], source: str | None = None,
         return Scenario.model_validate(dict(data))
     except ValidationError as err:
         problems = []
-        for error in err.errors():
+        errors = err.errors()
+        inner = [_clean_loc(tuple(e["loc"])) for e in errors]
+        for error in errors:
             loc = _clean_loc(tuple(error["loc"]))
+            if error["type"] == "too_short" and any(
+                    len(other) > len(loc) and other[: len(loc)] == loc for other in inner):
+                continue  # a consequence of the items' own errors, reported below
             line, where = _locate(loc, chain or [])
             path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
             path = path.replace(".[", "[")
@@ -268,4 +280,45 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     """
     path = resolve_scenario_path("default" if name_or_path is None else name_or_path)
     data, chain = _load_chain(path, ())
-    return scenario_from_dict(data, source=str(path), chain=chain)
+    spec = scenario_from_dict(data, source=str(path), chain=chain)
+    check_against_world(spec, str(path), chain)
+    return spec
+
+
+def check_against_world(spec: Scenario, source: str | None = None,
+                        chain: list[tuple[Path, Lines]] | None = None) -> None:
+    """Check what only the world can tell: its data exist, earmarks name its countries.
+
+    Raises:
+        ScenarioError: Naming the field and what is allowed.
+    """
+    from ipsim.errors import IpsimError
+    from ipsim.spec import REGIONS
+    from ipsim.world import build_world
+
+    try:
+        world = build_world(spec.world)
+    except IpsimError as err:
+        line, where = _locate(("world", "path"), chain or [])
+        raise ScenarioError(source, [("world", line, str(err) + where)]) from None
+    codes = {str(c) for c in world.codes}
+    present = {REGIONS[int(r)] for r in world.region}
+    problems = []
+    for i, line in enumerate(spec.programme.budget):
+        for code in line.countries:
+            if code not in codes:
+                close = difflib.get_close_matches(code, sorted(codes), n=3)
+                hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+                at, where = _locate(("programme", "budget", i, "countries"), chain or [])
+                problems.append((f"programme.budget[{i}].countries", at,
+                                 f"no country '{code}' in this world; {hint}"
+                                 f"see the country codes with `ipsim run` outputs or "
+                                 f"IPModel(spec).world.codes{where}"))
+        missing = [r for r in line.regions if r not in present]
+        if missing and not line.countries and len(missing) == len(line.regions):
+            at, where = _locate(("programme", "budget", i, "regions"), chain or [])
+            problems.append((f"programme.budget[{i}].regions", at,
+                             f"this world has no country in {', '.join(missing)}; regions "
+                             f"present: {', '.join(sorted(present))}{where}"))
+    if problems:
+        raise ScenarioError(source, problems)

@@ -7,6 +7,7 @@ default is local processes. Replicate ``r`` of every strategy uses the same seed
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 import traceback
@@ -82,6 +83,24 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool of local processes that is safe in threaded programs.
+
+    Uses the ``forkserver`` start method where available (``fork`` from a process with
+    threads can deadlock), with ipsim preloaded so workers start quickly.
+
+    Args:
+        workers: Number of processes (default: all cores).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["ipsim.runner"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=context)
+
+
 def run_experiment(
     spec: Scenario,
     *,
@@ -117,7 +136,7 @@ def run_experiment(
                 progress(outcome)
     else:
         own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=min(n_workers, len(plan)))
+        pool = executor or local_executor(min(n_workers, len(plan)))
         try:
             futures = [pool.submit(run_one, run) for run in plan]
             for future in as_completed(futures):

@@ -12,7 +12,16 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ipsim.registry import INTERVENTIONS, STRATEGIES
 
@@ -144,7 +153,17 @@ class WDIWorld(WorldBase):
     year: int = _num(2000, 1960, 2100, "Year whose data set the starting world.")
 
 
-World = Annotated[SyntheticWorld | WDIWorld, Field(discriminator="source")]
+def _world_source(value: Any) -> str:
+    """The kind of world a value describes; a world without ``source`` is synthetic."""
+    if isinstance(value, dict):
+        return str(value.get("source", "synthetic"))
+    return str(getattr(value, "source", "synthetic"))
+
+
+World = Annotated[
+    Annotated[SyntheticWorld, Tag("synthetic")] | Annotated[WDIWorld, Tag("wdi")],
+    Discriminator(_world_source),
+]
 
 
 class Dynamics(Frozen):
@@ -252,6 +271,11 @@ class BudgetLine(Frozen):
     match_ratio: float = _num(
         1.0, 0, 10, "Co-funding: partner money required per dollar of this line."
     )
+    spend_years: float | None = Field(
+        None, gt=0, le=100,
+        description="Years from the start over which the line's money is released (default: "
+        "the whole horizon); money not spent by then stays unspent.",
+    )
     partner_capacity_musd: float = _num(
         5.0, 0, 100_000,
         "Co-funding: money partners can put up over the horizon, in million USD, shared "
@@ -301,7 +325,19 @@ class InterventionSpec(Frozen):
 
     @model_validator(mode="after")
     def _params_valid(self) -> InterventionSpec:
-        INTERVENTIONS.get(self.type).Params.model_validate(self.params)
+        params_model = INTERVENTIONS.get(self.type).Params
+        try:
+            params_model.model_validate(self.params)
+        except ValidationError as err:
+            allowed = ", ".join(sorted(params_model.model_fields)) or "none"
+            problems = []
+            for error in err.errors():
+                where = ".".join(str(p) for p in error["loc"])
+                if error["type"] == "extra_forbidden":
+                    problems.append(f"params.{where}: unknown parameter of '{self.type}'")
+                else:
+                    problems.append(f"params.{where}: {error['msg']} (got {error['input']!r})")
+            raise ValueError(f"{'; '.join(problems)}; '{self.type}' takes: {allowed}") from None
         return self
 
     def resolved_params(self) -> Any:
