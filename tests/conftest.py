@@ -20,8 +20,10 @@ def small_scenario(**overrides) -> Scenario:
         "replicates": 2,
         "horizon": {"start_year": 2025, "years": 2, "steps_per_year": 4},
         "world": {"n_countries": 8, "stakeholders_per_country": 12, "seed": 3},
-        "programme": {"budget": [{"name": "core", "kind": "core", "amount_musd": 20}],
-                      "strategy": "uniform"},
+        "programme": {
+            "budget": [{"name": "core", "kind": "core", "amount_musd": 20}],
+            "strategy": "uniform",
+        },
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):

@@ -17,10 +17,14 @@ def _spend_by_country(model):
 def test_funds_in_trust_are_spent_only_where_earmarked():
     probe = IPModel(small_scenario())
     region = REGIONS[int(probe.world.region[0])]
-    spec = small_scenario(programme={
-        "budget": [{"name": "trust", "kind": "funds_in_trust", "amount_musd": 10,
-                    "regions": [region]}],
-        "strategy": "uniform"})
+    spec = small_scenario(
+        programme={
+            "budget": [
+                {"name": "trust", "kind": "funds_in_trust", "amount_musd": 10, "regions": [region]}
+            ],
+            "strategy": "uniform",
+        }
+    )
     model = IPModel(spec).run()
     spend = _spend_by_country(model)
     inside = model.world.region == REGIONS.index(region)
@@ -29,17 +33,37 @@ def test_funds_in_trust_are_spent_only_where_earmarked():
 
 
 def test_co_funding_needs_a_partner_match():
-    no_partner = small_scenario(programme={
-        "budget": [{"name": "partners", "kind": "co_funding", "amount_musd": 10,
-                    "partner_capacity_musd": 0}], "strategy": "uniform"})
+    no_partner = small_scenario(
+        programme={
+            "budget": [
+                {
+                    "name": "partners",
+                    "kind": "co_funding",
+                    "amount_musd": 10,
+                    "partner_capacity_musd": 0,
+                }
+            ],
+            "strategy": "uniform",
+        }
+    )
     model = IPModel(no_partner).run()
     assert _spend_by_country(model).sum() == 0
     assert model.ledger.unspent == model.ledger.total_budget
 
-    matched = small_scenario(programme={
-        "budget": [{"name": "partners", "kind": "co_funding", "amount_musd": 10,
-                    "match_ratio": 1.0, "partner_capacity_musd": 100}],
-        "strategy": "uniform"})
+    matched = small_scenario(
+        programme={
+            "budget": [
+                {
+                    "name": "partners",
+                    "kind": "co_funding",
+                    "amount_musd": 10,
+                    "match_ratio": 1.0,
+                    "partner_capacity_musd": 100,
+                }
+            ],
+            "strategy": "uniform",
+        }
+    )
     model = IPModel(matched).run()
     ours = model.ledger.delivered.sum()
     partner = model.ledger.partner_match.sum()
@@ -51,8 +75,12 @@ def test_co_funding_needs_a_partner_match():
 def test_a_line_released_over_two_years_spends_nothing_afterwards():
     spec = small_scenario(
         horizon={"start_year": 2025, "years": 4, "steps_per_year": 4},
-        programme={"budget": [{"kind": "core", "amount_musd": 10, "spend_years": 2}],
-                   "interventions": [{"type": "training"}], "strategy": "uniform"})
+        programme={
+            "budget": [{"kind": "core", "amount_musd": 10, "spend_years": 2}],
+            "interventions": [{"type": "training"}],
+            "strategy": "uniform",
+        },
+    )
     model = IPModel(spec)
     for _ in range(8):
         model.step()
@@ -68,8 +96,13 @@ def test_a_line_released_over_two_years_spends_nothing_afterwards():
 
 def test_monitoring_cuts_leakage():
     def leakage(monitoring):
-        spec = small_scenario(programme={"budget": [{"kind": "core", "amount_musd": 20}],
-                                         "strategy": "uniform", "monitoring": monitoring})
+        spec = small_scenario(
+            programme={
+                "budget": [{"kind": "core", "amount_musd": 20}],
+                "strategy": "uniform",
+                "monitoring": monitoring,
+            }
+        )
         model = IPModel(spec).run()
         return model.ledger.leakage.sum() / max(model.ledger.delivered.sum(), 1)
 
@@ -88,7 +121,8 @@ def test_money_is_accounted_for_in_every_strategy_of_the_default_world():
     for strategy in ("uniform", "tailored", "impact_maximising"):
         model = IPModel(spec.with_strategy(strategy)).run()
         ledger = model.ledger
-        total = (ledger.delivered.sum() + ledger.overhead.sum() + ledger.leakage.sum()
-                 + ledger.unspent)
+        total = (
+            ledger.delivered.sum() + ledger.overhead.sum() + ledger.leakage.sum() + ledger.unspent
+        )
         assert total == ledger.total_budget
         assert np.all(ledger.units >= 0)

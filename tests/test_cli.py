@@ -36,22 +36,36 @@ def scenario_file(tmp_path: Path) -> Path:
 
 def test_run_writes_tables_figures_and_report(scenario_file, tmp_path, capsys):
     out = tmp_path / "results" / "tiny"
-    assert main(["run", str(scenario_file), "--out", str(out), "--workers", "1",
-                 "--quiet"]) == 0
+    assert main(["run", str(scenario_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     runs = pd.read_csv(out / "runs.csv")
-    assert list(runs.columns[:7]) == ["run_id", "scenario", "strategy", "replicate", "seed",
-                                      "status", "error"]
+    assert list(runs.columns[:7]) == [
+        "run_id",
+        "scenario",
+        "strategy",
+        "replicate",
+        "seed",
+        "status",
+        "error",
+    ]
     assert len(runs) == 6 and (runs.status == "ok").all()
     # Replicate r of every strategy shares its seed (common random numbers).
     assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
     metrics = pd.read_csv(out / "metrics.csv")
-    assert list(metrics.columns) == ["run_id", "scenario", "strategy", "replicate", "step",
-                                     "year", "entity", "indicator", "value"]
+    assert list(metrics.columns) == [
+        "run_id",
+        "scenario",
+        "strategy",
+        "replicate",
+        "step",
+        "year",
+        "entity",
+        "indicator",
+        "value",
+    ]
     assert {"WORLD", "Sub-Saharan Africa", "High income"} <= set(metrics.entity)
     summary = pd.read_csv(out / "summary.csv")
     assert {"cost_per_additional_filing", "cost_per_person_trained"} <= set(summary.indicator)
-    for figure in ("indicators.png", "disparities.png", "cost_effectiveness.png",
-                   "network.png"):
+    for figure in ("indicators.png", "disparities.png", "cost_effectiveness.png", "network.png"):
         assert (out / "figures" / figure).stat().st_size > 10_000
     report = (out / "report.md").read_text()
     assert "## Findings" in report and "tailored" in report and "figures/" in report
@@ -66,16 +80,45 @@ def test_existing_results_are_not_overwritten_without_force(scenario_file, tmp_p
     assert main(["run", str(scenario_file), "--out", str(out), "--quiet"]) == 2
     assert "--force" in capsys.readouterr().err
     assert (out / "keep.txt").exists()
-    assert main(["run", str(scenario_file), "--out", str(out), "--quiet", "--replicates", "1",
-                 "--workers", "1", "--force"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(scenario_file),
+                "--out",
+                str(out),
+                "--quiet",
+                "--replicates",
+                "1",
+                "--workers",
+                "1",
+                "--force",
+            ]
+        )
+        == 0
+    )
     assert not (out / "keep.txt").exists()
     assert (out / "report.md").exists()
 
 
 def test_report_is_rebuilt_from_the_tables_alone(scenario_file, tmp_path):
     out = tmp_path / "out"
-    assert main(["run", str(scenario_file), "--out", str(out), "--quiet", "--replicates", "2",
-                 "--workers", "1"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(scenario_file),
+                "--out",
+                str(out),
+                "--quiet",
+                "--replicates",
+                "2",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
     before = (out / "report.md").read_text()
     (out / "report.md").unlink()
     for png in (out / "figures").glob("*.png"):
@@ -98,8 +141,22 @@ def test_an_interrupted_run_leaves_no_folder(scenario_file, tmp_path, monkeypatc
 
     monkeypatch.setattr(ipsim.report, "build_report", interrupt)
     out = tmp_path / "out"
-    assert main(["run", str(scenario_file), "--out", str(out), "--quiet", "--replicates", "1",
-                 "--workers", "1"]) == 130
+    assert (
+        main(
+            [
+                "run",
+                str(scenario_file),
+                "--out",
+                str(out),
+                "--quiet",
+                "--replicates",
+                "1",
+                "--workers",
+                "1",
+            ]
+        )
+        == 130
+    )
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["tiny.yaml"]
 
@@ -107,8 +164,14 @@ def test_an_interrupted_run_leaves_no_folder(scenario_file, tmp_path, monkeypatc
 def test_list_names_scenarios_strategies_and_interventions(capsys):
     assert main(["list"]) == 0
     text = capsys.readouterr().out
-    for name in ("baseline", "budget_cut", "tailored", "impact_maximising", "elearning",
-                 "legal_reform"):
+    for name in (
+        "baseline",
+        "budget_cut",
+        "tailored",
+        "impact_maximising",
+        "elearning",
+        "legal_reform",
+    ):
         assert name in text
 
 
@@ -128,13 +191,21 @@ def test_schema_is_json_schema_with_registered_names(capsys):
 
 
 def test_console_script_and_module_entry_point(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "ipsim", "validate", "default"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "ipsim", "validate", "default"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "default: valid" in result.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("replicates: 0\n")
-    result = subprocess.run([sys.executable, "-m", "ipsim", "run", str(bad)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "ipsim", "run", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "replicates" in result.stderr

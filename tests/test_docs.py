@@ -13,13 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_model_md_parameter_tables_are_current():
     text = (ROOT / "docs" / "MODEL.md").read_text()
-    current = text[text.index(START): text.index(END) + len(END)]
+    current = text[text.index(START) : text.index(END) + len(END)]
     assert current == parameter_tables(), "run: python -m ipsim.paramdoc docs/MODEL.md"
 
 
 def test_readme_gives_the_two_commands_first_and_every_indicator():
     readme = (ROOT / "README.md").read_text()
-    first_block = readme[readme.index("```"): readme.index("```", readme.index("```") + 3)]
+    first_block = readme[readme.index("```") : readme.index("```", readme.index("```") + 3)]
     assert "make run" in first_block and "make test" in first_block
     for name in [i.name for i in COUNTRY_INDICATORS] + list(WORLD_INDICATORS):
         assert f"`{name}`" in readme, name

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from ipsim import IPModel, Intervention, Strategy, register_intervention, register_strategy
+from ipsim import Intervention, IPModel, Strategy, register_intervention, register_strategy
 from ipsim.errors import ScenarioError, UnknownNameError
 from ipsim.registry import INTERVENTIONS, STRATEGIES
 from tests.conftest import small_scenario
@@ -44,10 +44,13 @@ class LawBoost(Intervention):
 
 
 def test_a_user_strategy_and_intervention_run_from_scenario_data():
-    spec = small_scenario(programme={
-        "budget": [{"kind": "core", "amount_musd": 1}],
-        "interventions": [{"type": "test_law_boost", "params": {"gain": 0.001}}],
-        "strategy": "test_richest_first"})
+    spec = small_scenario(
+        programme={
+            "budget": [{"kind": "core", "amount_musd": 1}],
+            "interventions": [{"type": "test_law_boost", "params": {"gain": 0.001}}],
+            "strategy": "test_richest_first",
+        }
+    )
     model = IPModel(spec)
     richest = int(np.argmax(model.countries.gdp_per_capita))
     before = model.countries.legal.copy()
@@ -68,6 +71,7 @@ def test_unknown_names_are_rejected_with_the_known_ones():
 
 def test_a_name_cannot_be_registered_twice_by_different_classes():
     with pytest.raises(ValueError, match="already registered"):
+
         @register_strategy("uniform")
         class Impostor(Strategy):
             pass

@@ -14,16 +14,31 @@ from ipsim.spec import REGIONS
 from tests.conftest import small_scenario
 
 budget_line = st.one_of(
-    st.builds(lambda amount: {"kind": "core", "amount_musd": amount},
-              st.floats(0, 300, allow_nan=False)),
-    st.builds(lambda amount, region, years: {"kind": "funds_in_trust", "amount_musd": amount,
-                                             "regions": [region], "spend_years": years},
-              st.floats(0, 100, allow_nan=False), st.sampled_from(REGIONS),
-              st.one_of(st.none(), st.floats(0.25, 3))),
-    st.builds(lambda amount, ratio, capacity: {"kind": "co_funding", "amount_musd": amount,
-                                               "match_ratio": ratio,
-                                               "partner_capacity_musd": capacity},
-              st.floats(0, 100, allow_nan=False), st.floats(0, 3), st.floats(0, 50)),
+    st.builds(
+        lambda amount: {"kind": "core", "amount_musd": amount}, st.floats(0, 300, allow_nan=False)
+    ),
+    st.builds(
+        lambda amount, region, years: {
+            "kind": "funds_in_trust",
+            "amount_musd": amount,
+            "regions": [region],
+            "spend_years": years,
+        },
+        st.floats(0, 100, allow_nan=False),
+        st.sampled_from(REGIONS),
+        st.one_of(st.none(), st.floats(0.25, 3)),
+    ),
+    st.builds(
+        lambda amount, ratio, capacity: {
+            "kind": "co_funding",
+            "amount_musd": amount,
+            "match_ratio": ratio,
+            "partner_capacity_musd": capacity,
+        },
+        st.floats(0, 100, allow_nan=False),
+        st.floats(0, 3),
+        st.floats(0, 50),
+    ),
 )
 
 
@@ -35,14 +50,22 @@ def scenarios(draw):
     # Earmarks must reach a country of the world: keep regions the small world has.
     return small_scenario(
         seed=draw(st.integers(0, 2**32)),
-        horizon={"start_year": 2025, "years": draw(st.integers(1, 3)),
-                 "steps_per_year": draw(st.sampled_from([1, 2, 4, 12]))},
-        world={"n_countries": draw(st.integers(30, 40)),
-               "stakeholders_per_country": draw(st.integers(5, 12)),
-               "seed": draw(st.integers(0, 1000))},
-        programme={"budget": lines, "strategy": draw(st.sampled_from(STRATEGIES.names())),
-                   "monitoring": draw(st.floats(0, 1)),
-                   "leakage_max": draw(st.floats(0, 0.9))},
+        horizon={
+            "start_year": 2025,
+            "years": draw(st.integers(1, 3)),
+            "steps_per_year": draw(st.sampled_from([1, 2, 4, 12])),
+        },
+        world={
+            "n_countries": draw(st.integers(30, 40)),
+            "stakeholders_per_country": draw(st.integers(5, 12)),
+            "seed": draw(st.integers(0, 1000)),
+        },
+        programme={
+            "budget": lines,
+            "strategy": draw(st.sampled_from(STRATEGIES.names())),
+            "monitoring": draw(st.floats(0, 1)),
+            "leakage_max": draw(st.floats(0, 0.9)),
+        },
     )
 
 
@@ -56,14 +79,28 @@ def check_invariants(model: IPModel) -> None:
     assert ledger.unspent >= 0
     assert (ledger.commitments >= 0).all() and (ledger.balance >= 0).all()
     assert (ledger.partner_room >= 0).all()
-    for name, values in {"expertise": model.expertise, "legal": c.legal,
-                         "automation": c.automation, "internet": c.internet,
-                         "awareness": model.awareness_share}.items():
+    for name, values in {
+        "expertise": model.expertise,
+        "legal": c.legal,
+        "automation": c.automation,
+        "internet": c.internet,
+        "awareness": model.awareness_share,
+    }.items():
         assert np.all((values >= 0) & (values <= 1)), f"{name} outside [0, 1]"
     assert np.all((s.aware >= 0) & (s.aware <= s.size))
-    for name in ("patents_resident", "patents_nonresident", "trademarks", "people_trained",
-                 "reforms_enacted", "tiscs", "elearning_completed", "backlog", "examiners",
-                 "grant_examiners", "pendency"):
+    for name in (
+        "patents_resident",
+        "patents_nonresident",
+        "trademarks",
+        "people_trained",
+        "reforms_enacted",
+        "tiscs",
+        "elearning_completed",
+        "backlog",
+        "examiners",
+        "grant_examiners",
+        "pendency",
+    ):
         assert np.all(getattr(c, name) >= 0), f"{name} negative"
     assert np.all(c.elearning_completed <= c.elearning_enrolled)
     assert np.all(model.stakeholder_patents >= 0)
@@ -85,8 +122,9 @@ def test_invariants_hold_at_every_step(spec):
 
 @pytest.mark.parametrize("strategy", STRATEGIES.names())
 def test_no_strategy_spends_more_than_its_budget(strategy):
-    spec = small_scenario(programme={"budget": [{"kind": "core", "amount_musd": 40}],
-                                     "strategy": strategy})
+    spec = small_scenario(
+        programme={"budget": [{"kind": "core", "amount_musd": 40}], "strategy": strategy}
+    )
     model = IPModel(spec).run()
     ledger = model.ledger
     spent = ledger.delivered.sum() + ledger.overhead.sum() + ledger.leakage.sum()
@@ -105,8 +143,12 @@ def test_no_strategy_spends_more_than_its_budget(strategy):
 def test_elearning_completions_never_exceed_internet_users_or_enrolments():
     spec = small_scenario(
         horizon={"start_year": 2025, "years": 4, "steps_per_year": 4},
-        programme={"budget": [{"kind": "core", "amount_musd": 200}],
-                   "interventions": [{"type": "elearning"}], "strategy": "uniform"})
+        programme={
+            "budget": [{"kind": "core", "amount_musd": 200}],
+            "interventions": [{"type": "elearning"}],
+            "strategy": "uniform",
+        },
+    )
     model = IPModel(spec).run()
     c = model.countries
     assert c.elearning_completed.sum() > 0

@@ -32,7 +32,7 @@ def test_theil_decomposition_adds_up_and_matches_known_values():
     # All in one of n: Theil T = ln n.
     assert metrics.theil(np.array([0, 0, 0, 5.0])) == pytest.approx(math.log(4))
     # Equal means across groups: no between-group inequality.
-    b, w = metrics.theil_decomposition(np.array([1.0, 3.0, 1.0, 3.0]), np.array([0, 0, 1, 1]))
+    b, _ = metrics.theil_decomposition(np.array([1.0, 3.0, 1.0, 3.0]), np.array([0, 0, 1, 1]))
     assert b == pytest.approx(0.0)
 
 
@@ -56,10 +56,18 @@ def test_bass_closed_form_solves_the_bass_equation():
 def _single_country_world(n_agents_population: float = 1.0) -> World:
     one = np.ones(1)
     return World(
-        codes=np.array(["AAA"]), names=np.array(["Test"]), region=np.zeros(1, int),
-        income=np.full(1, 3), population=one * n_agents_population, gdp_per_capita=one * 3e4,
-        internet=one * 0.9, legal_maturity=one * 0.8, office_expertise=one * 0.6,
-        awareness=np.zeros(1), pendency_years=one * 2.0, expertise_factor=one,
+        codes=np.array(["AAA"]),
+        names=np.array(["Test"]),
+        region=np.zeros(1, int),
+        income=np.full(1, 3),
+        population=one * n_agents_population,
+        gdp_per_capita=one * 3e4,
+        internet=one * 0.9,
+        legal_maturity=one * 0.8,
+        office_expertise=one * 0.6,
+        awareness=np.zeros(1),
+        pendency_years=one * 2.0,
+        expertise_factor=one,
         rd_intensity=np.full(1, np.nan),
     )
 
@@ -80,8 +88,9 @@ def test_bass_awareness_on_a_complete_network_follows_the_closed_form():
         assert model.stakeholders.aware.sum() == 0
         complete = nx.complete_graph(n)
         u, v = np.array(complete.edges()).T + 1  # actor 0 is the office
-        model.network = PartnershipNetwork(1 + n, u, v,
-                                           np.full(len(u), LinkType.TECH_TRANSFER), np.ones(len(u)))
+        model.network = PartnershipNetwork(
+            1 + n, u, v, np.full(len(u), LinkType.TECH_TRANSFER), np.ones(len(u))
+        )
         shares = []
         for _ in range(years * 52):
             model.step()
@@ -98,8 +107,7 @@ def test_bass_awareness_on_a_complete_network_follows_the_closed_form():
 def test_unused_expertise_halves_in_the_configured_half_life():
     spec = small_scenario(
         horizon={"start_year": 2025, "years": 1, "steps_per_year": 12},
-        dynamics={"expertise_half_life_months": 6.0, "spillover_rate": 0.0,
-                  "staff_turnover": 0.0},
+        dynamics={"expertise_half_life_months": 6.0, "spillover_rate": 0.0, "staff_turnover": 0.0},
         programme={"strategy": "none"},
     )
     model = IPModel(spec)
@@ -113,9 +121,16 @@ def test_unused_expertise_halves_in_the_configured_half_life():
 
 
 def test_world_at_rest_without_a_programme():
-    spec = small_scenario(dynamics={"staff_turnover": 0.0}, programme={"strategy": "none"},
-                          world={"n_countries": 8, "stakeholders_per_country": 12, "seed": 3,
-                                 "network": {"link_formation_rate": 0.0}})
+    spec = small_scenario(
+        dynamics={"staff_turnover": 0.0},
+        programme={"strategy": "none"},
+        world={
+            "n_countries": 8,
+            "stakeholders_per_country": 12,
+            "seed": 3,
+            "network": {"link_formation_rate": 0.0},
+        },
+    )
     model = IPModel(spec)
     before = model.expertise.copy()
     model.run()

@@ -58,8 +58,9 @@ def isolated_regions():
 
 
 def test_an_intervention_in_one_country_leaves_unrelated_draws_unchanged(isolated_regions):
-    base = small_scenario(world={"n_countries": 12, "stakeholders_per_country": 12, "seed": 3,
-                                 **isolated_regions})
+    base = small_scenario(
+        world={"n_countries": 12, "stakeholders_per_country": 12, "seed": 3, **isolated_regions}
+    )
     probe = IPModel(base)
     treated = str(probe.world.codes[0])
     region = probe.world.region[0]
@@ -67,16 +68,34 @@ def test_an_intervention_in_one_country_leaves_unrelated_draws_unchanged(isolate
     assert len(unrelated) > 0
     spec = small_scenario(
         world={"n_countries": 12, "stakeholders_per_country": 12, "seed": 3, **isolated_regions},
-        programme={"budget": [{"name": "trust", "kind": "funds_in_trust", "amount_musd": 5,
-                               "countries": [treated]}],
-                   "interventions": [{"type": "training"}], "strategy": "uniform"})
+        programme={
+            "budget": [
+                {
+                    "name": "trust",
+                    "kind": "funds_in_trust",
+                    "amount_musd": 5,
+                    "countries": [treated],
+                }
+            ],
+            "interventions": [{"type": "training"}],
+            "strategy": "uniform",
+        },
+    )
     with_programme = IPModel(spec).run().tables()
     without = IPModel(spec.with_strategy("none")).run().tables()
 
     def series(table, codes):
-        rows = table[table.entity.isin(codes)
-                     & table.indicator.isin(["patent_filings_resident", "trademark_filings",
-                                             "stakeholder_expertise", "awareness"])]
+        rows = table[
+            table.entity.isin(codes)
+            & table.indicator.isin(
+                [
+                    "patent_filings_resident",
+                    "trademark_filings",
+                    "stakeholder_expertise",
+                    "awareness",
+                ]
+            )
+        ]
         return rows.sort_values(["entity", "indicator", "step"])["value"].to_numpy()
 
     np.testing.assert_array_equal(series(with_programme, unrelated), series(without, unrelated))

@@ -14,72 +14,125 @@ from ipsim.loading import load_scenario
 
 # (file text, field path in the message or None, expected fragments of the message)
 BAD_INPUTS = {
-    "unknown top-level key": ("replicate: 3\n", "replicate",
-                              ["unknown key 'replicate'", "did you mean 'replicates'"]),
+    "unknown top-level key": (
+        "replicate: 3\n",
+        "replicate",
+        ["unknown key 'replicate'", "did you mean 'replicates'"],
+    ),
     "wrong type": ("replicates: ten\n", "replicates", ["valid integer", "'ten'"]),
     "out of range": ("replicates: 0\n", "replicates", ["greater than or equal to 1"]),
     "schema version": ("schema_version: 2\n", "schema_version", ["Input should be 1"]),
-    "unknown strategy in compare": ("compare: [none, unifrom]\n", "compare",
-                                    ["unknown strategy 'unifrom'", "did you mean 'uniform'"]),
-    "unknown programme strategy": ("programme:\n  strategy: tailord\n", "programme.strategy",
-                                   ["did you mean 'tailored'", "known:"]),
-    "unknown intervention": ("programme:\n  interventions:\n    - type: trainig\n",
-                             "programme.interventions[0].type",
-                             ["unknown intervention 'trainig'", "did you mean 'training'"]),
+    "unknown strategy in compare": (
+        "compare: [none, unifrom]\n",
+        "compare",
+        ["unknown strategy 'unifrom'", "did you mean 'uniform'"],
+    ),
+    "unknown programme strategy": (
+        "programme:\n  strategy: tailord\n",
+        "programme.strategy",
+        ["did you mean 'tailored'", "known:"],
+    ),
+    "unknown intervention": (
+        "programme:\n  interventions:\n    - type: trainig\n",
+        "programme.interventions[0].type",
+        ["unknown intervention 'trainig'", "did you mean 'training'"],
+    ),
     "unknown intervention parameter": (
         "programme:\n  interventions:\n    - type: training\n      params: {seats: 3}\n",
-        "programme.interventions[0]", ["unknown parameter of 'training'", "seats_per_year"]),
+        "programme.interventions[0]",
+        ["unknown parameter of 'training'", "seats_per_year"],
+    ),
     "shares do not add up": (
         "programme:\n  interventions:\n    - {type: training, share: 0.5}\n"
         "    - {type: elearning, share: 0.2}\n",
-        "programme", ["must add up to 1", "0.7"]),
+        "programme",
+        ["must add up to 1", "0.7"],
+    ),
     "shares given for some": (
         "programme:\n  interventions:\n    - {type: training, share: 1.0}\n"
-        "    - {type: elearning}\n", "programme", ["every intervention or for none"]),
+        "    - {type: elearning}\n",
+        "programme",
+        ["every intervention or for none"],
+    ),
     "intervention twice": (
         "programme:\n  interventions:\n    - {type: training}\n    - {type: training}\n",
-        "programme", ["listed twice: training"]),
+        "programme",
+        ["listed twice: training"],
+    ),
     "trust fund without earmark": (
         "programme:\n  budget:\n    - {name: t, kind: funds_in_trust, amount_musd: 5}\n",
-        "programme.budget[0]", ["must be earmarked"]),
+        "programme.budget[0]",
+        ["must be earmarked"],
+    ),
     "unknown region": (
         "programme:\n  budget:\n    - {name: t, kind: funds_in_trust, amount_musd: 5,"
-        " regions: [Atlantis]}\n", "programme.budget[0].regions",
-        ["unknown region 'Atlantis'", "Sub-Saharan Africa"]),
+        " regions: [Atlantis]}\n",
+        "programme.budget[0].regions",
+        ["unknown region 'Atlantis'", "Sub-Saharan Africa"],
+    ),
     "earmark on core money": (
         "programme:\n  budget:\n    - {name: c, kind: core, amount_musd: 5, "
-        "regions: [South Asia]}\n", "programme.budget[0]", ["only funds_in_trust"]),
+        "regions: [South Asia]}\n",
+        "programme.budget[0]",
+        ["only funds_in_trust"],
+    ),
     "unknown country": (
         "programme:\n  budget:\n    - {name: t, kind: funds_in_trust, amount_musd: 5, "
-        "countries: [XXX]}\n", "programme.budget[0].countries", ["no country 'XXX'"]),
+        "countries: [XXX]}\n",
+        "programme.budget[0].countries",
+        ["no country 'XXX'"],
+    ),
     "negative budget": (
         "programme:\n  budget:\n    - {name: c, kind: core, amount_musd: -5}\n",
-        "programme.budget[0].amount_musd", ["greater than or equal to 0"]),
+        "programme.budget[0].amount_musd",
+        ["greater than or equal to 0"],
+    ),
     "impossible budget": (
         "programme:\n  budget:\n    - {name: c, kind: core, amount_musd: 1e9}\n",
-        "programme.budget[0].amount_musd", ["less than or equal to 100000"]),
+        "programme.budget[0].amount_musd",
+        ["less than or equal to 100000"],
+    ),
     "unknown budget kind": (
         "programme:\n  budget:\n    - {name: c, kind: grant, amount_musd: 5}\n",
-        "programme.budget[0].kind", ["'core', 'funds_in_trust' or 'co_funding'"]),
-    "odd network degree": ("world:\n  network:\n    peer_degree: 5\n",
-                           "world.network.peer_degree", ["must be even"]),
-    "unknown world source": ("world:\n  source: wdii\n", "world",
-                             ["unknown world source 'wdii'", "'synthetic', 'wdi'"]),
-    "zero steps per year": ("horizon:\n  steps_per_year: 0\n", "horizon.steps_per_year",
-                            ["greater than or equal to 1"]),
-    "output interval": ("output:\n  every_steps: 3\n", None,
-                        ["every_steps (3) must divide horizon.steps_per_year (4)"]),
+        "programme.budget[0].kind",
+        ["'core', 'funds_in_trust' or 'co_funding'"],
+    ),
+    "odd network degree": (
+        "world:\n  network:\n    peer_degree: 5\n",
+        "world.network.peer_degree",
+        ["must be even"],
+    ),
+    "unknown world source": (
+        "world:\n  source: wdii\n",
+        "world",
+        ["unknown world source 'wdii'", "'synthetic', 'wdi'"],
+    ),
+    "zero steps per year": (
+        "horizon:\n  steps_per_year: 0\n",
+        "horizon.steps_per_year",
+        ["greater than or equal to 1"],
+    ),
+    "output interval": (
+        "output:\n  every_steps: 3\n",
+        None,
+        ["every_steps (3) must divide horizon.steps_per_year (4)"],
+    ),
     "zero unit cost": (
         "programme:\n  interventions:\n    - {type: training, unit_cost_usd: 0}\n",
-        "programme.interventions[0].unit_cost_usd", ["greater than 0"]),
+        "programme.interventions[0].unit_cost_usd",
+        ["greater than 0"],
+    ),
     "name with spaces": ("name: my scenario\n", "name", ["should match pattern"]),
     "compare twice": ("compare: [none, none]\n", None, ["compare lists a strategy twice"]),
     "duplicate key": ("seed: 1\nseed: 2\n", None, ["key 'seed' appears twice"]),
     "malformed YAML": ("horizon:\n  years: 3\n   steps_per_year: 4\n", None, ["malformed YAML"]),
     "not a mapping": ("- a\n- b\n", None, ["a scenario is a mapping"]),
     "missing extends": ("extends: nowhere.yaml\n", "extends", ["does not exist"]),
-    "missing world data": ("world:\n  source: wdi\n  path: no-such-folder\n", "world",
-                           ["no-such-folder"]),
+    "missing world data": (
+        "world:\n  source: wdi\n  path: no-such-folder\n",
+        "world",
+        ["no-such-folder"],
+    ),
 }
 
 
@@ -139,11 +192,13 @@ def test_yaml_is_loaded_safely(tmp_path):
 
 
 def test_extends_overrides_only_what_it_names(tmp_path):
-    write(tmp_path, "name: parent\nseed: 11\nreplicates: 4\nhorizon: {years: 3}\n",
-          "parent.yaml")
+    write(tmp_path, "name: parent\nseed: 11\nreplicates: 4\nhorizon: {years: 3}\n", "parent.yaml")
     (tmp_path / "sub").mkdir()
-    child = write(tmp_path / "sub", "extends: ../parent.yaml\nname: child\nhorizon: "
-                  "{steps_per_year: 2}\n", "child.yaml")
+    child = write(
+        tmp_path / "sub",
+        "extends: ../parent.yaml\nname: child\nhorizon: {steps_per_year: 2}\n",
+        "child.yaml",
+    )
     spec = load_scenario(child)
     assert (spec.name, spec.seed, spec.replicates) == ("child", 11, 4)
     assert (spec.horizon.years, spec.horizon.steps_per_year) == (3, 2)

@@ -11,8 +11,16 @@ NAMES = sorted(shipped_scenarios())
 
 
 def test_the_library_answers_the_planners_questions():
-    assert {"default", "baseline", "strategies", "digital_first_africa", "funds_in_trust",
-            "budget_cut", "training_no_follow_up", "co_funding"} <= set(NAMES)
+    assert {
+        "default",
+        "baseline",
+        "strategies",
+        "digital_first_africa",
+        "funds_in_trust",
+        "budget_cut",
+        "training_no_follow_up",
+        "co_funding",
+    } <= set(NAMES)
     for name, description in describe_shipped():
         assert description and "invalid" not in description, name
 

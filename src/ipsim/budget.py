@@ -73,10 +73,14 @@ class Ledger:
         self.lines: list[BudgetLine] = sorted(programme.budget, key=lambda b: LINE_ORDER[b.kind])
         n_c = len(codes)
         self.budget = np.array([usd_to_cents(b.amount_musd * 1e6) for b in self.lines], np.int64)
-        self.release_steps = np.array([
-            n_steps if b.spend_years is None
-            else max(1, min(n_steps, round(b.spend_years * n_steps_per_year)))
-            for b in self.lines])
+        self.release_steps = np.array(
+            [
+                n_steps
+                if b.spend_years is None
+                else max(1, min(n_steps, round(b.spend_years * n_steps_per_year)))
+                for b in self.lines
+            ]
+        )
         self.balance = self.budget.copy()
         self.commitments = np.zeros((len(self.lines), n_interventions, n_c), np.int64)
         self.eligible = np.ones((len(self.lines), n_c), bool)
@@ -132,8 +136,11 @@ class Ledger:
     def overhead_rate(self, n_partner_countries: int) -> float:
         """Share of money spent on coordination, administration and monitoring."""
         p = self.programme
-        rate = (p.overhead_base + p.overhead_per_partner * n_partner_countries
-                + p.monitoring_cost * p.monitoring)
+        rate = (
+            p.overhead_base
+            + p.overhead_per_partner * n_partner_countries
+            + p.monitoring_cost * p.monitoring
+        )
         return min(rate, 0.9)
 
     def leakage_rate(self, legal_maturity: np.ndarray) -> np.ndarray:
@@ -160,7 +167,10 @@ class Ledger:
             self.balance[li] -= alloc.sum()
 
     def purchase(
-        self, unit_cost: np.ndarray, capacity: np.ndarray, legal_maturity: np.ndarray,
+        self,
+        unit_cost: np.ndarray,
+        capacity: np.ndarray,
+        legal_maturity: np.ndarray,
         n_partner_countries: int,
     ) -> StepSpending:
         """Buy whole units from commitments, within each cell's capacity.
@@ -189,10 +199,15 @@ class Ledger:
             units = np.minimum(units, room)
             if m > 0:
                 partner_per_unit = cost - ours_per_unit
-                share = np.divide(account, account.sum(axis=0, keepdims=True),
-                                  out=np.zeros(shape), where=account.sum(axis=0) > 0)
-                afford = np.floor(self.partner_room[li][None, :] * share
-                                  / np.maximum(partner_per_unit, 1)).astype(np.int64)
+                share = np.divide(
+                    account,
+                    account.sum(axis=0, keepdims=True),
+                    out=np.zeros(shape),
+                    where=account.sum(axis=0) > 0,
+                )
+                afford = np.floor(
+                    self.partner_room[li][None, :] * share / np.maximum(partner_per_unit, 1)
+                ).astype(np.int64)
                 units = np.minimum(units, afford)
             units = np.maximum(units, 0)
             delivered = units * ours_per_unit

@@ -23,8 +23,10 @@ class ScenarioError(IpsimError):
     def render(self) -> str:
         """Return the message a user reads: file, line, field path, and what is allowed."""
         where = self.source or "scenario"
-        lines = [f"{where}: invalid scenario ({len(self.problems)} problem"
-                 f"{'s' if len(self.problems) != 1 else ''})"]
+        lines = [
+            f"{where}: invalid scenario ({len(self.problems)} problem"
+            f"{'s' if len(self.problems) != 1 else ''})"
+        ]
         for path, line, message in self.problems:
             location = f"line {line}, " if line is not None else ""
             field = f"field '{path}'" if path else "document"

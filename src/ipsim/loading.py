@@ -34,7 +34,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None,
+                None,
+                None,
                 f"key '{key}' appears twice (first on line {seen[key]})",
                 key_node.start_mark,
             )
@@ -42,9 +43,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def shipped_scenarios() -> dict[str, Path]:
@@ -79,11 +78,17 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
         return shipped[str(name_or_path)]
     close = difflib.get_close_matches(str(name_or_path), list(shipped), n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    raise ScenarioError(str(name_or_path), [(
-        "", None,
-        f"no such file, and no shipped scenario of that name; {hint}"
-        f"shipped: {', '.join(sorted(shipped))}",
-    )])
+    raise ScenarioError(
+        str(name_or_path),
+        [
+            (
+                "",
+                None,
+                f"no such file, and no shipped scenario of that name; {hint}"
+                f"shipped: {', '.join(sorted(shipped))}",
+            )
+        ],
+    )
 
 
 def _line_index(node: yaml.Node | None, prefix: tuple = ()) -> Lines:
@@ -111,7 +116,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Lines]:
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
         raise ScenarioError(source, [("", None, f"cannot read the file: {err}")]) from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -123,8 +128,9 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Lines]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ScenarioError(source, [(
-            "", 1, f"a scenario is a mapping of fields, got a {type(data).__name__}")])
+        raise ScenarioError(
+            source, [("", 1, f"a scenario is a mapping of fields, got a {type(data).__name__}")]
+        )
     return data, _line_index(node)
 
 
@@ -139,7 +145,9 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], list[tuple[Path, Lines]]]:
+def _load_chain(
+    path: Path, stack: tuple[Path, ...]
+) -> tuple[dict[str, Any], list[tuple[Path, Lines]]]:
     resolved = path.resolve()
     if resolved in stack:
         cycle = " -> ".join(str(p) for p in (*stack, resolved))
@@ -150,17 +158,26 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], li
     if parent_name is None:
         return data, [(path, lines)]
     if not isinstance(parent_name, str) or not parent_name:
-        raise ScenarioError(str(path), [(EXTENDS, lines.get((EXTENDS,)),
-                                         "must be a file path or a shipped scenario name")])
+        raise ScenarioError(
+            str(path),
+            [(EXTENDS, lines.get((EXTENDS,)), "must be a file path or a shipped scenario name")],
+        )
     candidate = path.parent / parent_name
     if candidate.exists() or Path(parent_name).suffix in {".yaml", ".yml"}:
         parent_path = candidate
     else:
         parent_path = resolve_scenario_path(parent_name)
     if not parent_path.exists():
-        raise ScenarioError(str(path), [(
-            EXTENDS, lines.get((EXTENDS,)),
-            f"the scenario it extends, '{parent_name}' ({parent_path}), does not exist")])
+        raise ScenarioError(
+            str(path),
+            [
+                (
+                    EXTENDS,
+                    lines.get((EXTENDS,)),
+                    f"the scenario it extends, '{parent_name}' ({parent_path}), does not exist",
+                )
+            ],
+        )
     parent, chain = _load_chain(parent_path, (*stack, resolved))
     return _merge(parent, data), [(path, lines), *chain]
 
@@ -188,8 +205,9 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str] | None:
         annotation = field.annotation
         args = getattr(annotation, "__args__", ())
         candidates = [annotation, *args]
-        model = next((a for a in candidates
-                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        model = next(
+            (a for a in candidates if isinstance(a, type) and issubclass(a, BaseModel)), None
+        )
     if isinstance(model, type) and issubclass(model, BaseModel):
         return sorted(model.model_fields)
     return None
@@ -200,7 +218,7 @@ def _describe(error: dict[str, Any]) -> str:
     loc = tuple(error["loc"])
     message = str(error["msg"])
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc) or []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
@@ -229,15 +247,19 @@ def _locate(loc: tuple[str | int, ...], chain: list[tuple[Path, Lines]]) -> tupl
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """Drop pydantic's union and function tags (and the world's kind) from a location."""
-    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith(
-        "function-"))))
+    loc = tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+    )
     if len(loc) > 1 and loc[0] == "world" and loc[1] in {"synthetic", "wdi"}:
         loc = (loc[0], *loc[2:])
     return loc
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str | None = None,
-                       chain: list[tuple[Path, Lines]] | None = None) -> Scenario:
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    source: str | None = None,
+    chain: list[tuple[Path, Lines]] | None = None,
+) -> Scenario:
     """Validate a mapping as a scenario, with errors a planner can act on.
 
     Args:
@@ -257,7 +279,8 @@ def scenario_from_dict(data: Mapping[str, Any], source: str | None = None,
         for error in errors:
             loc = _clean_loc(tuple(error["loc"]))
             if error["type"] == "too_short" and any(
-                    len(other) > len(loc) and other[: len(loc)] == loc for other in inner):
+                len(other) > len(loc) and other[: len(loc)] == loc for other in inner
+            ):
                 continue  # a consequence of the items' own errors, reported below
             line, where = _locate(loc, chain or [])
             path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
@@ -285,8 +308,9 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     return spec
 
 
-def check_against_world(spec: Scenario, source: str | None = None,
-                        chain: list[tuple[Path, Lines]] | None = None) -> None:
+def check_against_world(
+    spec: Scenario, source: str | None = None, chain: list[tuple[Path, Lines]] | None = None
+) -> None:
     """Check what only the world can tell: its data exist, earmarks name its countries.
 
     Raises:
@@ -310,15 +334,25 @@ def check_against_world(spec: Scenario, source: str | None = None,
                 close = difflib.get_close_matches(code, sorted(codes), n=3)
                 hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
                 at, where = _locate(("programme", "budget", i, "countries"), chain or [])
-                problems.append((f"programme.budget[{i}].countries", at,
-                                 f"no country '{code}' in this world; {hint}"
-                                 f"see the country codes with `ipsim run` outputs or "
-                                 f"IPModel(spec).world.codes{where}"))
+                problems.append(
+                    (
+                        f"programme.budget[{i}].countries",
+                        at,
+                        f"no country '{code}' in this world; {hint}"
+                        f"see the country codes with `ipsim run` outputs or "
+                        f"IPModel(spec).world.codes{where}",
+                    )
+                )
         missing = [r for r in line.regions if r not in present]
         if missing and not line.countries and len(missing) == len(line.regions):
             at, where = _locate(("programme", "budget", i, "regions"), chain or [])
-            problems.append((f"programme.budget[{i}].regions", at,
-                             f"this world has no country in {', '.join(missing)}; regions "
-                             f"present: {', '.join(sorted(present))}{where}"))
+            problems.append(
+                (
+                    f"programme.budget[{i}].regions",
+                    at,
+                    f"this world has no country in {', '.join(missing)}; regions "
+                    f"present: {', '.join(sorted(present))}{where}",
+                )
+            )
     if problems:
         raise ScenarioError(source, problems)

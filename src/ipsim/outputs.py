@@ -38,12 +38,14 @@ def country_links(model: IPModel) -> pd.DataFrame:
     b = model.actor_country[net.v]
     cross = a != b
     codes = model.world.codes
-    frame = pd.DataFrame({
-        "source": codes[np.minimum(a, b)[cross]],
-        "target": codes[np.maximum(a, b)[cross]],
-        "type": np.asarray(LINK_LABELS, dtype=object)[net.link_type[cross]],
-        "weight": net.weight[cross],
-    })
+    frame = pd.DataFrame(
+        {
+            "source": codes[np.minimum(a, b)[cross]],
+            "target": codes[np.maximum(a, b)[cross]],
+            "type": np.asarray(LINK_LABELS, dtype=object)[net.link_type[cross]],
+            "weight": net.weight[cross],
+        }
+    )
     return frame.groupby(["source", "target", "type"], as_index=False)["weight"].sum()
 
 
@@ -52,13 +54,21 @@ def check_destination(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise IpsimError(
             f"{out}: results folder already exists; choose another with --out, or pass "
-            "--force to replace it")
+            "--force to replace it"
+        )
     if out.exists() and not out.is_dir():
         raise IpsimError(f"{out}: exists and is not a folder")
 
 
-def write_results(out: Path, spec: Scenario, runs: pd.DataFrame, metrics: pd.DataFrame,
-                  *, force: bool = False, meta: dict | None = None) -> Path:
+def write_results(
+    out: Path,
+    spec: Scenario,
+    runs: pd.DataFrame,
+    metrics: pd.DataFrame,
+    *,
+    force: bool = False,
+    meta: dict | None = None,
+) -> Path:
     """Write tables, figures and the report to ``out``, atomically.
 
     Args:
@@ -83,13 +93,15 @@ def write_results(out: Path, spec: Scenario, runs: pd.DataFrame, metrics: pd.Dat
         metrics.to_csv(staging / METRICS_FILE, index=False, float_format="%.6g")
         if not metrics.empty:
             summarise(metrics, spec.horizon.steps_per_year).to_csv(
-                staging / SUMMARY_FILE, index=False, float_format="%.6g")
-        country_links(IPModel(spec)).to_csv(staging / LINKS_FILE, index=False,
-                                            float_format="%.6g")
+                staging / SUMMARY_FILE, index=False, float_format="%.6g"
+            )
+        country_links(IPModel(spec)).to_csv(staging / LINKS_FILE, index=False, float_format="%.6g")
         (staging / SCENARIO_FILE).write_text(
-            yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False), encoding="utf-8")
-        (staging / META_FILE).write_text(json.dumps(meta or {}, indent=2, default=str),
-                                         encoding="utf-8")
+            yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False), encoding="utf-8"
+        )
+        (staging / META_FILE).write_text(
+            json.dumps(meta or {}, indent=2, default=str), encoding="utf-8"
+        )
         build_report(staging)
         (staging / FINISHED_MARK).write_text("", encoding="utf-8")
         if out.exists():

@@ -53,6 +53,7 @@ def _range(field) -> str:
             hi = getattr(item, "le", None) if isinstance(item, Le) else item.lt
     if lo is None and hi is None:
         return ""
+
     def show(x: float | None) -> str:
         if x is None:
             return ""
@@ -87,18 +88,22 @@ def parameter_tables() -> str:
     out: list[str] = [START, ""]
     for title, prefix, model in SECTIONS:
         out += [f"### {title}", "", *_table(prefix, model), ""]
-    out += ["### Interventions", "",
-            "| type | unit | default unit cost (USD) | eases | what it does |",
-            "|---|---|---|---|---|"]
+    out += [
+        "### Interventions",
+        "",
+        "| type | unit | default unit cost (USD) | eases | what it does |",
+        "|---|---|---|---|---|",
+    ]
     for name, cls in INTERVENTIONS.items():
         if cls.__module__.startswith("ipsim."):
-            out.append(f"| `{name}` | {cls.unit} | {cls.default_unit_cost_usd:,.0f} | "
-                       f"{cls.constraint} | {cls.description} |")
+            out.append(
+                f"| `{name}` | {cls.unit} | {cls.default_unit_cost_usd:,.0f} | "
+                f"{cls.constraint} | {cls.description} |"
+            )
     out.append("")
     for name, cls in INTERVENTIONS.items():
         if cls.__module__.startswith("ipsim.") and cls.Params.model_fields:
-            out += [f"#### `{name}` parameters (`params:`)", "",
-                    *_table("", cls.Params), ""]
+            out += [f"#### `{name}` parameters (`params:`)", "", *_table("", cls.Params), ""]
     out.append(END)
     return "\n".join(out)
 

@@ -9,14 +9,14 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from ipsim.recorder import WORLD  # noqa: E402
+from ipsim.recorder import WORLD
 
 LABELS = {
     "patent_filings_resident": "Resident patent filings",
@@ -46,8 +46,13 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> tuple[Figure, 
     return ax.figure, ax  # type: ignore[return-value]
 
 
-def plot_indicator(metrics: pd.DataFrame, indicator: str, entity: str = WORLD,
-                   ax: Axes | None = None, band: float = 0.9) -> Figure:
+def plot_indicator(
+    metrics: pd.DataFrame,
+    indicator: str,
+    entity: str = WORLD,
+    ax: Axes | None = None,
+    band: float = 0.9,
+) -> Figure:
     """One indicator over time: a line per strategy (mean) and a band across replicates.
 
     Args:
@@ -63,31 +68,45 @@ def plot_indicator(metrics: pd.DataFrame, indicator: str, entity: str = WORLD,
     for strategy in dict.fromkeys(rows["strategy"]):
         own = rows[rows["strategy"] == strategy].groupby("year")["value"]
         mean = own.mean()
-        line, = ax.plot(mean.index, mean.to_numpy(), label=strategy, lw=1.6)
+        (line,) = ax.plot(mean.index, mean.to_numpy(), label=strategy, lw=1.6)
         if own.size().max() > 1:
-            ax.fill_between(mean.index, own.quantile(lo_q).to_numpy(),
-                            own.quantile(hi_q).to_numpy(), color=line.get_color(), alpha=0.15,
-                            lw=0)
-    ax.set_title(LABELS.get(indicator, indicator) + ("" if entity == WORLD else f" ({entity})"),
-                 fontsize=10)
+            ax.fill_between(
+                mean.index,
+                own.quantile(lo_q).to_numpy(),
+                own.quantile(hi_q).to_numpy(),
+                color=line.get_color(),
+                alpha=0.15,
+                lw=0,
+            )
+    ax.set_title(
+        LABELS.get(indicator, indicator) + ("" if entity == WORLD else f" ({entity})"), fontsize=10
+    )
     ax.set_xlabel("year")
     ax.grid(alpha=0.3)
     return fig
 
 
-def plot_indicators(metrics: pd.DataFrame, indicators: list[str], entity: str = WORLD,
-                    ncols: int = 2) -> Figure:
+def plot_indicators(
+    metrics: pd.DataFrame, indicators: list[str], entity: str = WORLD, ncols: int = 2
+) -> Figure:
     """Several indicators over time, one panel each, with one shared legend."""
     nrows = int(np.ceil(len(indicators) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.2 * nrows),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(5.2 * ncols, 3.2 * nrows), layout="constrained", squeeze=False
+    )
     for ax, indicator in zip(axes.flat, indicators, strict=False):
         plot_indicator(metrics, indicator, entity, ax=ax)
-    for ax in list(axes.flat)[len(indicators):]:
+    for ax in list(axes.flat)[len(indicators) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
-               fontsize=8, frameon=False)
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=min(len(labels), 4),
+        fontsize=8,
+        frameon=False,
+    )
     return fig
 
 
@@ -119,8 +138,9 @@ def plot_cost_effectiveness(summary: pd.DataFrame, ax: Axes | None = None) -> Fi
     return fig
 
 
-def plot_network(nodes: pd.DataFrame, links: pd.DataFrame, ax: Axes | None = None,
-                 seed: int = 1) -> Figure:
+def plot_network(
+    nodes: pd.DataFrame, links: pd.DataFrame, ax: Axes | None = None, seed: int = 1
+) -> Figure:
     """The country-level partnership network, coloured by organisations' expertise.
 
     Args:
@@ -142,8 +162,14 @@ def plot_network(nodes: pd.DataFrame, links: pd.DataFrame, ax: Axes | None = Non
     filings = nodes.set_index("entity")["filings"].reindex(list(graph.nodes)).fillna(0)
     sizes = 30 + 400 * np.sqrt(filings / max(filings.max(), 1))
     colours = nodes.set_index("entity")["expertise"].reindex(list(graph.nodes))
-    drawn = nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes.to_numpy(),
-                                   node_color=colours.to_numpy(), cmap="viridis")
+    drawn = nx.draw_networkx_nodes(
+        graph,
+        layout,
+        ax=ax,
+        node_size=sizes.to_numpy(),
+        node_color=colours.to_numpy(),
+        cmap="viridis",
+    )
     nx.draw_networkx_labels(graph, layout, ax=ax, font_size=6)
     fig.colorbar(drawn, ax=ax, label="organisations' mean expertise", shrink=0.7)
     ax.set_title("Partnership network between countries (size: filings)", fontsize=10)

@@ -102,5 +102,5 @@ def register_strategy(name: str) -> Callable[[T], T]:
 
 def _load_builtins() -> None:
     """Import the built-in interventions and strategies (idempotent, no scanning)."""
-    import ipsim.interventions.builtin  # noqa: F401
+    import ipsim.interventions.builtin
     import ipsim.strategies.builtin  # noqa: F401

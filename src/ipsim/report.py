@@ -16,13 +16,32 @@ from ipsim.recorder import WORLD
 from ipsim.summary import HEADLINES, summarise
 
 FIGURES = "figures"
-OVER_TIME = ["patent_filings_resident", "stakeholder_expertise", "awareness",
-             "legal_maturity", "pendency_years", "people_trained"]
-DISPARITIES = ["gini_filings_per_capita", "theil_filings_per_capita", "theil_between_region",
-               "theil_within_region", "top5_share_filings", "gini_expertise"]
-KEY_HEADLINES = ["patent_filings_resident", "cumulative_resident_filings",
-                 "stakeholder_expertise", "awareness", "legal_maturity", "pendency_years",
-                 "gini_filings_per_capita", "theil_filings_per_capita"]
+OVER_TIME = [
+    "patent_filings_resident",
+    "stakeholder_expertise",
+    "awareness",
+    "legal_maturity",
+    "pendency_years",
+    "people_trained",
+]
+DISPARITIES = [
+    "gini_filings_per_capita",
+    "theil_filings_per_capita",
+    "theil_between_region",
+    "theil_within_region",
+    "top5_share_filings",
+    "gini_expertise",
+]
+KEY_HEADLINES = [
+    "patent_filings_resident",
+    "cumulative_resident_filings",
+    "stakeholder_expertise",
+    "awareness",
+    "legal_maturity",
+    "pendency_years",
+    "gini_filings_per_capita",
+    "theil_filings_per_capita",
+]
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -69,12 +88,14 @@ def _findings(summary: pd.DataFrame) -> list[str]:
             continue
         better = rows["higher_is_better"].iloc[0]
         best = rows.loc[rows["diff_mean"].idxmax() if better else rows["diff_mean"].idxmin()]
+        label = best["label"][0].upper() + best["label"][1:]
         lines.append(
-            f"- **{best['label'][0].upper() + best['label'][1:]}**: best under **{best['strategy']}**, "
+            f"- **{label}**: best under **{best['strategy']}**, "
             f"{_fmt(best['mean'])} (90% band {_fmt(best['p05'])} to {_fmt(best['p95'])}), "
             f"{'+' if best['diff_mean'] >= 0 else ''}{_fmt(best['diff_mean'])} against "
             f"'{reference}' (95% CI {_fmt(best['diff_ci_low'])} to "
-            f"{_fmt(best['diff_ci_high'])}), {_certainty(best)}.")
+            f"{_fmt(best['diff_ci_high'])}), {_certainty(best)}."
+        )
     return lines
 
 
@@ -83,9 +104,11 @@ def _cost_table(summary: pd.DataFrame) -> list[str]:
         row = summary[(summary["strategy"] == strategy) & (summary["indicator"] == indicator)]
         return float(row[column].iloc[0]) if len(row) else float("nan")
 
-    lines = ["| strategy | spent (USD) | additional filings over the horizon (95% CI) | "
-             "cost per additional filing (USD) | people trained | cost per person trained (USD) |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| strategy | spent (USD) | additional filings over the horizon (95% CI) | "
+        "cost per additional filing (USD) | people trained | cost per person trained (USD) |",
+        "|---|---|---|---|---|---|",
+    ]
     for strategy in dict.fromkeys(summary["strategy"]):
         gain = value(strategy, "cumulative_resident_filings", "diff_mean")
         lo = value(strategy, "cumulative_resident_filings", "diff_ci_low")
@@ -95,19 +118,21 @@ def _cost_table(summary: pd.DataFrame) -> list[str]:
             f"({_fmt(lo)} to {_fmt(hi)}) | "
             f"{_fmt(value(strategy, 'cost_per_additional_filing', 'mean'))} | "
             f"{_fmt(value(strategy, 'people_trained', 'mean'))} | "
-            f"{_fmt(value(strategy, 'cost_per_person_trained', 'mean'))} |")
+            f"{_fmt(value(strategy, 'cost_per_person_trained', 'mean'))} |"
+        )
     return lines
 
 
 def _cheapest(summary: pd.DataFrame) -> str:
-    rows = summary[(summary["indicator"] == "cost_per_additional_filing")].dropna(
-        subset=["mean"])
+    rows = summary[(summary["indicator"] == "cost_per_additional_filing")].dropna(subset=["mean"])
     if rows.empty:
         return "No strategy added resident filings on average, so none has a cost per filing."
     best = rows.loc[rows["mean"].idxmin()]
-    return (f"The cheapest additional resident filing came from **{best['strategy']}**, at "
-            f"about USD {_fmt(best['mean'])} each (90% band {_fmt(best['p05'])} to "
-            f"{_fmt(best['p95'])} across replicates).")
+    return (
+        f"The cheapest additional resident filing came from **{best['strategy']}**, at "
+        f"about USD {_fmt(best['mean'])} each (90% band {_fmt(best['p05'])} to "
+        f"{_fmt(best['p95'])} across replicates)."
+    )
 
 
 def build_report(folder: Path | str) -> Path:
@@ -143,28 +168,44 @@ def build_report(folder: Path | str) -> Path:
         plt.close(fig)
         saved.append((name, caption))
 
-    save(plot_indicators(metrics, OVER_TIME), "indicators.png",
-         "Headline indicators over time: mean across replicates, band from the 5th to the "
-         "95th percentile.")
-    save(plot_indicators(metrics, DISPARITIES), "disparities.png",
-         "Disparities between countries over time.")
-    save(plot_cost_effectiveness(summary), "cost_effectiveness.png",
-         "Additional resident filings against money spent, one point per strategy.")
+    save(
+        plot_indicators(metrics, OVER_TIME),
+        "indicators.png",
+        "Headline indicators over time: mean across replicates, band from the 5th to the "
+        "95th percentile.",
+    )
+    save(
+        plot_indicators(metrics, DISPARITIES),
+        "disparities.png",
+        "Disparities between countries over time.",
+    )
+    save(
+        plot_cost_effectiveness(summary),
+        "cost_effectiveness.png",
+        "Additional resident filings against money spent, one point per strategy.",
+    )
     links_path = folder / "network_links.csv"
     if links_path.exists():
         links = pd.read_csv(links_path)
-        last = metrics[(metrics["step"] == metrics["step"].max())
-                       & (metrics["strategy"] == summary["strategy"].iloc[-1])]
+        last = metrics[
+            (metrics["step"] == metrics["step"].max())
+            & (metrics["strategy"] == summary["strategy"].iloc[-1])
+        ]
         countries = last[~last["entity"].isin(_groups(metrics))]
         nodes = countries.pivot_table(index="entity", columns="indicator", values="value")
-        nodes = pd.DataFrame({
-            "entity": nodes.index,
-            "expertise": nodes["stakeholder_expertise"].to_numpy(),
-            "filings": nodes["patent_filings_resident"].to_numpy(),
-        })
-        save(plot_network(nodes, links), "network.png",
-             f"Partnership network between countries at the horizon under "
-             f"'{summary['strategy'].iloc[-1]}' (colour: expertise; size: filings).")
+        nodes = pd.DataFrame(
+            {
+                "entity": nodes.index,
+                "expertise": nodes["stakeholder_expertise"].to_numpy(),
+                "filings": nodes["patent_filings_resident"].to_numpy(),
+            }
+        )
+        save(
+            plot_network(nodes, links),
+            "network.png",
+            f"Partnership network between countries at the horizon under "
+            f"'{summary['strategy'].iloc[-1]}' (colour: expertise; size: filings).",
+        )
 
     n_ok = int((runs["status"] == "ok").sum())
     n_failed = int((runs["status"] != "ok").sum())
@@ -187,8 +228,8 @@ def build_report(folder: Path | str) -> Path:
         f"- Runs: {n_ok} finished"
         + (f", **{n_failed} failed** (see runs.csv)" if n_failed else "")
         + f"; {runs.groupby('strategy').size().max()} replicates per strategy, seed "
-          f"{scenario['seed']}. Replicate r of every strategy shares its random numbers "
-          "(common random numbers), so differences are paired.",
+        f"{scenario['seed']}. Replicate r of every strategy shares its random numbers "
+        "(common random numbers), so differences are paired.",
         "",
         "## Findings",
         *_findings(summary),
@@ -210,16 +251,20 @@ def build_report(folder: Path | str) -> Path:
     ]
     for name, caption in saved:
         lines += [f"![{caption}]({FIGURES}/{name})", "", f"*{caption}*", ""]
-    lines += ["## Headline indicators (all)",
-              "| strategy | indicator | mean | 90% band | difference vs reference (95% CI) |",
-              "|---|---|---|---|---|"]
-    names = [h.name for h in HEADLINES] + ["cost_per_additional_filing",
-                                           "cost_per_person_trained"]
+    lines += [
+        "## Headline indicators (all)",
+        "| strategy | indicator | mean | 90% band | difference vs reference (95% CI) |",
+        "|---|---|---|---|---|",
+    ]
+    names = [h.name for h in HEADLINES] + ["cost_per_additional_filing", "cost_per_person_trained"]
     for row in summary.sort_values(
-            "indicator", key=lambda s: s.map({n: i for i, n in enumerate(names)})).itertuples():
-        lines.append(f"| {row.strategy} | {row.label} | {_fmt(row.mean)} | {_fmt(row.p05)} to "
-                     f"{_fmt(row.p95)} | {_fmt(row.diff_mean)} ({_fmt(row.diff_ci_low)} to "
-                     f"{_fmt(row.diff_ci_high)}) |")
+        "indicator", key=lambda s: s.map({n: i for i, n in enumerate(names)})
+    ).itertuples():
+        lines.append(
+            f"| {row.strategy} | {row.label} | {_fmt(row.mean)} | {_fmt(row.p05)} to "
+            f"{_fmt(row.p95)} | {_fmt(row.diff_mean)} ({_fmt(row.diff_ci_low)} to "
+            f"{_fmt(row.diff_ci_high)}) |"
+        )
     path = folder / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -21,8 +21,16 @@ from ipsim.model import IPModel
 from ipsim.spec import Scenario
 from ipsim.streams import replicate_seeds
 
-RUN_COLUMNS = ["run_id", "scenario", "strategy", "replicate", "seed", "status", "error",
-               "wall_seconds"]
+RUN_COLUMNS = [
+    "run_id",
+    "scenario",
+    "strategy",
+    "replicate",
+    "seed",
+    "status",
+    "error",
+    "wall_seconds",
+]
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,12 @@ class RunOutcome:
     metrics: pd.DataFrame
 
 
-def plan_runs(spec: Scenario, replicates: int | None = None, seed: int | None = None,
-              strategies: Iterable[str] | None = None) -> list[RunSpec]:
+def plan_runs(
+    spec: Scenario,
+    replicates: int | None = None,
+    seed: int | None = None,
+    strategies: Iterable[str] | None = None,
+) -> list[RunSpec]:
     """Every (strategy, replicate) run of a scenario, strategies in the scenario's order."""
     n = spec.replicates if replicates is None else replicates
     seeds = replicate_seeds(spec.seed if seed is None else seed, n)
@@ -60,8 +72,12 @@ def plan_runs(spec: Scenario, replicates: int | None = None, seed: int | None = 
 def run_one(run: RunSpec) -> RunOutcome:
     """Run one simulation; an exception becomes a failed row, never a lost run."""
     start = time.perf_counter()
-    labels = {"run_id": run.run_id, "scenario": run.scenario.name, "strategy": run.strategy,
-              "replicate": run.replicate}
+    labels = {
+        "run_id": run.run_id,
+        "scenario": run.scenario.name,
+        "strategy": run.strategy,
+        "replicate": run.replicate,
+    }
     try:
         model = IPModel(run.scenario.with_strategy(run.strategy), rng=run.seed).run()
         metrics = model.tables(**labels)
@@ -70,8 +86,13 @@ def run_one(run: RunSpec) -> RunOutcome:
         metrics = pd.DataFrame()
         status = "failed"
         error = "".join(traceback.format_exception_only(err)).strip()
-    row = {**labels, "seed": run.seed, "status": status, "error": error,
-           "wall_seconds": round(time.perf_counter() - start, 4)}
+    row = {
+        **labels,
+        "seed": run.seed,
+        "status": status,
+        "error": error,
+        "wall_seconds": round(time.perf_counter() - start, 4),
+    }
     return RunOutcome(row, metrics)
 
 

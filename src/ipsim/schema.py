@@ -33,9 +33,11 @@ def scenario_json_schema() -> dict[str, Any]:
         params = cls.Params.model_json_schema()
         for key, value in params.pop("$defs", {}).items():
             defs.setdefault(key, value)
-        variants.append({
-            "if": {"properties": {"type": {"const": name}}},
-            "then": {"properties": {"params": params}},
-        })
+        variants.append(
+            {
+                "if": {"properties": {"type": {"const": name}}},
+                "then": {"properties": {"params": params}},
+            }
+        )
     spec_def["allOf"] = variants
     return schema

@@ -95,7 +95,9 @@ class NetworkSpec(Frozen):
         0.1, 0, 1, "Watts-Strogatz rewiring probability of within-country links."
     )
     cross_border_share: float = _num(
-        0.1, 0, 1,
+        0.1,
+        0,
+        1,
         "Share of rewired links that go to a stakeholder of another country in the region.",
     )
     academic_links: float = _num(
@@ -106,7 +108,9 @@ class NetworkSpec(Frozen):
         4, 0, 50, "Links from each office to its country's stakeholders (public-private)."
     )
     link_formation_rate: float = _num(
-        0.05, 0, 2,
+        0.05,
+        0,
+        2,
         "New partnerships formed per stakeholder per year, with partners chosen in "
         "proportion to their expertise (SKIN's partner attractiveness).",
     )
@@ -124,12 +128,16 @@ class WorldBase(Frozen):
     """Knobs shared by every kind of world."""
 
     stakeholders_per_country: int = _num(
-        60, 5, 200_000,
+        60,
+        5,
+        200_000,
         "Stakeholder agents per country. Each stands for a group of real organisations "
         "(stratified by kind), so results do not depend on it except through noise.",
     )
     seed: int = _num(
-        20261125, 0, 2**63 - 1,
+        20261125,
+        0,
+        2**63 - 1,
         "Seed of the world (countries, stakeholders, network); kept fixed across replicates.",
     )
     network: NetworkSpec = Field(default_factory=NetworkSpec, description="Partnership network.")
@@ -170,7 +178,9 @@ class Dynamics(Frozen):
     """Mechanism parameters. Rates are per year; docs/MODEL.md gives each one's source."""
 
     expertise_half_life_months: float = _num(
-        9.0, 1, 240,
+        9.0,
+        1,
+        240,
         "Half-life of expertise above its sustained level when unused (training literature: "
         "6.5 to 13 months; Arthur et al. 1998).",
     )
@@ -181,12 +191,18 @@ class Dynamics(Frozen):
         0.2, 0, 1, "Absorptive capacity of a learner with no expertise (f above)."
     )
     spillover_rate: float = _num(
-        0.5, 0, 20,
+        0.5,
+        0,
+        20,
         "Rate at which a learner closes its expertise gap to partners, per year "
         "(SKIN; Cowan and Jonard 2004).",
     )
-    bass_p: float = _num(0.01, 0, 5, "Bass innovation coefficient p (external influence), per year.")
-    bass_q: float = _num(0.15, 0, 20, "Bass imitation coefficient q (influence of partners), per year.")
+    bass_p: float = _num(
+        0.01, 0, 5, "Bass innovation coefficient p (external influence), per year."
+    )
+    bass_q: float = _num(
+        0.15, 0, 20, "Bass imitation coefficient q (influence of partners), per year."
+    )
     unaware_filing_factor: float = _num(
         0.3, 0, 1, "Filing propensity of an organisation unaware of IP, relative to an aware one."
     )
@@ -200,14 +216,14 @@ class Dynamics(Frozen):
         1.0, 0, 5, "Elasticity of an organisation's filings to its IP expertise."
     )
     filing_dispersion: float = _num(
-        0.5, 0.01, 100,
+        0.5,
+        0.01,
+        100,
         "Negative-binomial shape of one organisation's yearly filings (smaller: more "
         "over-dispersed).",
     )
     staff_turnover: float = _num(0.08, 0, 1, "Share of office examiners replaced per year.")
-    entry_expertise: float = _num(
-        0.25, 0, 1, "Expertise of a newly hired examiner."
-    )
+    entry_expertise: float = _num(0.25, 0, 1, "Expertise of a newly hired examiner.")
     examiner_productivity: float = _num(
         60, 1, 1000, "Applications an examiner disposes of per year without automation."
     )
@@ -227,7 +243,9 @@ class Dynamics(Frozen):
         2.0, 0, 20, "Delay with which foreign applicants follow legal reforms."
     )
     nonresident_scale: float = _num(
-        35.0, 0, 1e6,
+        35.0,
+        0,
+        1e6,
         "Non-resident patent filings per year at an office whose market is USD 1 billion, "
         "under a mature law.",
     )
@@ -272,12 +290,16 @@ class BudgetLine(Frozen):
         1.0, 0, 10, "Co-funding: partner money required per dollar of this line."
     )
     spend_years: float | None = Field(
-        None, gt=0, le=100,
+        None,
+        gt=0,
+        le=100,
         description="Years from the start over which the line's money is released (default: "
         "the whole horizon); money not spent by then stays unspent.",
     )
     partner_capacity_musd: float = _num(
-        5.0, 0, 100_000,
+        5.0,
+        0,
+        100_000,
         "Co-funding: money partners can put up over the horizon, in million USD, shared "
         "across countries in proportion to their large firms.",
     )
@@ -307,7 +329,9 @@ class InterventionSpec(Frozen):
         None, gt=0, le=1e9, description="Cost of one unit; default: the type's own."
     )
     share: float | None = Field(
-        None, ge=0, le=1,
+        None,
+        ge=0,
+        le=1,
         description="Share of the programme's money intended for this type (strategies that "
         "follow the programme's mix use it); all or none of the shares are given, and they "
         "add up to 1.",
@@ -384,7 +408,8 @@ class Programme(Frozen):
         (BudgetLine(),), description="Budget lines (core, funds-in-trust, co-funding)."
     )
     interventions: tuple[InterventionSpec, ...] = Field(
-        default_factory=_default_interventions, min_length=1,
+        default_factory=_default_interventions,
+        min_length=1,
         description="Intervention types the programme can deliver.",
     )
     strategy: StrategyName = "uniform"
@@ -397,7 +422,9 @@ class Programme(Frozen):
     )
     monitoring_cost: float = _num(0.04, 0, 0.5, "Overhead share at full monitoring.")
     leakage_max: float = _num(
-        0.3, 0, 0.9,
+        0.3,
+        0,
+        0.9,
         "Share of money lost on the way with no monitoring and no rule of law (Policy "
         "Priority Inference, Guerrero and Castaneda).",
     )
@@ -434,7 +461,9 @@ class Output(Frozen):
     """What the metrics table holds."""
 
     every_steps: int | None = Field(
-        None, ge=1, le=52,
+        None,
+        ge=1,
+        le=52,
         description="Steps between rows of the metrics table (default: one row a year). "
         "Flows are counts since the previous row; it must divide steps_per_year.",
     )
@@ -447,7 +476,9 @@ class Scenario(Frozen):
         SCHEMA_VERSION, description="Version of this schema; files must say 1."
     )
     name: str = Field(
-        "default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80,
+        "default",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        max_length=80,
         description="Short name; results go to results/<name>/.",
     )
     description: str = Field("", max_length=2000, description="What question the scenario asks.")
@@ -477,7 +508,8 @@ class Scenario(Frozen):
         if every is not None and self.horizon.steps_per_year % every:
             raise ValueError(
                 f"output.every_steps ({every}) must divide horizon.steps_per_year "
-                f"({self.horizon.steps_per_year})")
+                f"({self.horizon.steps_per_year})"
+            )
         return self
 
     @property

@@ -51,9 +51,19 @@ class CountryState:
 
     def __post_init__(self) -> None:
         n = len(self.population)
-        counts = {"tiscs", "trainers", "people_trained", "elearning_enrolled",
-                  "elearning_completed", "reforms_pending", "reforms_enacted",
-                  "reforms_failed", "patents_resident", "patents_nonresident", "trademarks"}
+        counts = {
+            "tiscs",
+            "trainers",
+            "people_trained",
+            "elearning_enrolled",
+            "elearning_completed",
+            "reforms_pending",
+            "reforms_enacted",
+            "reforms_failed",
+            "patents_resident",
+            "patents_nonresident",
+            "trademarks",
+        }
         for f in fields(self):
             value = getattr(self, f.name)
             if len(value) == 0 and n:

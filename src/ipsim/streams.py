@@ -26,15 +26,15 @@ class Streams:
     """
 
     def __init__(self, seed: int | np.random.SeedSequence):
-        self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        self.root = (
+            seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        )
         self._cache: dict[tuple[int, ...], np.random.Generator] = {}
 
     def seed_sequence(self, name: str, *index: int) -> np.random.SeedSequence:
         """The seed sequence for a named stream (and optional integer indices)."""
         key = (stable_key(name), *index)
-        return np.random.SeedSequence(
-            self.root.entropy, spawn_key=(*self.root.spawn_key, *key)
-        )
+        return np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, *key))
 
     def generator(self, name: str, *index: int) -> np.random.Generator:
         """The generator for a named stream; the same object on every call."""

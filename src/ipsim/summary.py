@@ -44,12 +44,16 @@ class Headline:
 
 
 HEADLINES: tuple[Headline, ...] = (
-    Headline("patent_filings_resident", "resident patent filings in the final year",
-             "last_year"),
-    Headline("cumulative_resident_filings", "resident patent filings over the horizon",
-             "cumulative", source="patent_filings_resident"),
-    Headline("patent_filings_nonresident", "non-resident patent filings in the final year",
-             "last_year"),
+    Headline("patent_filings_resident", "resident patent filings in the final year", "last_year"),
+    Headline(
+        "cumulative_resident_filings",
+        "resident patent filings over the horizon",
+        "cumulative",
+        source="patent_filings_resident",
+    ),
+    Headline(
+        "patent_filings_nonresident", "non-resident patent filings in the final year", "last_year"
+    ),
     Headline("trademark_filings", "trademark filings in the final year", "last_year"),
     Headline("stakeholder_expertise", "organisations' mean IP expertise", "final"),
     Headline("office_expertise", "examiners' mean expertise", "final"),
@@ -58,18 +62,40 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("pendency_years", "patent pendency (years)", "final", higher_is_better=False),
     Headline("people_trained", "people trained", "final"),
     Headline("reforms_enacted", "legal reforms enacted", "final"),
-    Headline("gini_filings_per_capita", "Gini of filings per capita across countries",
-             "last_year_mean", higher_is_better=False),
-    Headline("theil_filings_per_capita", "Theil index of filings per capita",
-             "last_year_mean", higher_is_better=False),
-    Headline("top5_share_filings", "top-5 countries' share of filings", "last_year_mean",
-             higher_is_better=False),
+    Headline(
+        "gini_filings_per_capita",
+        "Gini of filings per capita across countries",
+        "last_year_mean",
+        higher_is_better=False,
+    ),
+    Headline(
+        "theil_filings_per_capita",
+        "Theil index of filings per capita",
+        "last_year_mean",
+        higher_is_better=False,
+    ),
+    Headline(
+        "top5_share_filings",
+        "top-5 countries' share of filings",
+        "last_year_mean",
+        higher_is_better=False,
+    ),
     Headline("spend_usd", "programme money spent (USD)", "final", higher_is_better=False),
 )
 
 SUMMARY_COLUMNS = [
-    "strategy", "indicator", "label", "n", "mean", "p05", "p95", "reference",
-    "diff_mean", "diff_ci_low", "diff_ci_high", "higher_is_better",
+    "strategy",
+    "indicator",
+    "label",
+    "n",
+    "mean",
+    "p05",
+    "p95",
+    "reference",
+    "diff_mean",
+    "diff_ci_low",
+    "diff_ci_high",
+    "higher_is_better",
 ]
 
 
@@ -98,8 +124,11 @@ def headline_values(metrics: pd.DataFrame, steps_per_year: int) -> pd.DataFrame:
 
 
 def _band(values: np.ndarray) -> tuple[float, float, float]:
-    return float(np.mean(values)), float(np.quantile(values, 0.05)), float(
-        np.quantile(values, 0.95))
+    return (
+        float(np.mean(values)),
+        float(np.quantile(values, 0.05)),
+        float(np.quantile(values, 0.95)),
+    )
 
 
 def _mean_ci(diff: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -113,8 +142,9 @@ def _mean_ci(diff: np.ndarray, level: float = 0.95) -> tuple[float, float, float
     return mean, mean - half, mean + half
 
 
-def summarise(metrics: pd.DataFrame, steps_per_year: int,
-              reference: str | None = None) -> pd.DataFrame:
+def summarise(
+    metrics: pd.DataFrame, steps_per_year: int, reference: str | None = None
+) -> pd.DataFrame:
     """The summary table (see the module docstring).
 
     Args:
@@ -131,8 +161,7 @@ def summarise(metrics: pd.DataFrame, steps_per_year: int,
     strategies = list(dict.fromkeys(metrics["strategy"]))
     if reference is None:
         reference = "none" if "none" in strategies else strategies[0]
-    wide = values.pivot_table(index=["strategy", "replicate"], columns="indicator",
-                              values="value")
+    wide = values.pivot_table(index=["strategy", "replicate"], columns="indicator", values="value")
     directions = {h.name: h.higher_is_better for h in HEADLINES}
     labels = {h.name: h.label for h in HEADLINES}
     ref = wide.loc[reference] if reference in wide.index.get_level_values(0) else None
@@ -143,14 +172,18 @@ def summarise(metrics: pd.DataFrame, steps_per_year: int,
             own = wide.loc[strategy]
             gain = own["cumulative_resident_filings"] - ref["cumulative_resident_filings"]
             spend = own["spend_usd"] - ref["spend_usd"]
-            wide.loc[(strategy, slice(None)), "cost_per_additional_filing"] = (
-                np.where(gain > 0, spend / gain.where(gain > 0), np.nan))
+            wide.loc[(strategy, slice(None)), "cost_per_additional_filing"] = np.where(
+                gain > 0, spend / gain.where(gain > 0), np.nan
+            )
             trained = own["people_trained"]
-            wide.loc[(strategy, slice(None)), "cost_per_person_trained"] = (
-                np.where(trained > 0, own["spend_usd"] / trained.where(trained > 0), np.nan))
+            wide.loc[(strategy, slice(None)), "cost_per_person_trained"] = np.where(
+                trained > 0, own["spend_usd"] / trained.where(trained > 0), np.nan
+            )
         directions |= {"cost_per_additional_filing": False, "cost_per_person_trained": False}
-        labels |= {"cost_per_additional_filing": "cost per additional resident filing (USD)",
-                   "cost_per_person_trained": "cost per person trained (USD)"}
+        labels |= {
+            "cost_per_additional_filing": "cost per additional resident filing (USD)",
+            "cost_per_person_trained": "cost per person trained (USD)",
+        }
 
     rows = []
     for strategy in strategies:
@@ -168,10 +201,20 @@ def summarise(metrics: pd.DataFrame, steps_per_year: int,
                 paired = paired[np.isfinite(paired)]
                 if len(paired):
                     diff = _mean_ci(paired)
-            rows.append({
-                "strategy": strategy, "indicator": indicator, "label": labels[indicator],
-                "n": len(finite), "mean": mean, "p05": lo, "p95": hi,
-                "reference": reference, "diff_mean": diff[0], "diff_ci_low": diff[1],
-                "diff_ci_high": diff[2], "higher_is_better": directions[indicator],
-            })
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "indicator": indicator,
+                    "label": labels[indicator],
+                    "n": len(finite),
+                    "mean": mean,
+                    "p05": lo,
+                    "p95": hi,
+                    "reference": reference,
+                    "diff_mean": diff[0],
+                    "diff_ci_low": diff[1],
+                    "diff_ci_high": diff[2],
+                    "higher_is_better": directions[indicator],
+                }
+            )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -91,8 +91,9 @@ class Country(mesa.Agent):
     def stakeholders(self) -> list[Stakeholder]:
         """The country's stakeholder agents."""
         s = self.model.stakeholders
-        return [self.model.stakeholder(i) for i in range(s.start[self.index],
-                                                           s.start[self.index + 1])]
+        return [
+            self.model.stakeholder(i) for i in range(s.start[self.index], s.start[self.index + 1])
+        ]
 
     @property
     def patent_filings_resident(self) -> int:

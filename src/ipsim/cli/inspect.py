@@ -69,6 +69,8 @@ def validate_command(args: argparse.Namespace) -> int:
             print(err.render(), file=sys.stderr)
             status = 2
         else:
-            print(f"{name}: valid ({spec.name}: {len(spec.strategies)} strategies, "
-                  f"{spec.horizon.years} years)")
+            print(
+                f"{name}: valid ({spec.name}: {len(spec.strategies)} strategies, "
+                f"{spec.horizon.years} years)"
+            )
     return status

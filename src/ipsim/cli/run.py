@@ -27,16 +27,23 @@ from ipsim.runner import RunOutcome, plan_runs, run_experiment
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add ``run`` and ``report``."""
     run = sub.add_parser(
-        "run", help="run a scenario: every strategy, with replicates, and write the report",
+        "run",
+        help="run a scenario: every strategy, with replicates, and write the report",
         description="Run every strategy of a scenario on the same world (common random "
-        "numbers), with replicates, in parallel; write tables, figures and report.md.")
-    run.add_argument("scenario", nargs="?", default=None,
-                     help="a scenario file or the name of a shipped scenario (default: default)")
+        "numbers), with replicates, in parallel; write tables, figures and report.md.",
+    )
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="a scenario file or the name of a shipped scenario (default: default)",
+    )
     run.add_argument("--out", type=Path, help="results folder (default: results/<name>/)")
     run.add_argument("--replicates", type=_positive, help="replicates per strategy")
     run.add_argument("--seed", type=_non_negative, help="seed (default: the scenario's)")
-    run.add_argument("--workers", type=_positive,
-                     help="local processes (default: all cores; 1: in this process)")
+    run.add_argument(
+        "--workers", type=_positive, help="local processes (default: all cores; 1: in this process)"
+    )
     run.add_argument("--force", action="store_true", help="replace an existing results folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=run_command)
@@ -77,13 +84,23 @@ def run_command(args: argparse.Namespace) -> int:
     check_destination(out, args.force)
     replicates = args.replicates or spec.replicates
     n_runs = len(plan_runs(spec, replicates, args.seed))
-    console.print(f"ipsim: running '{spec.name}': {len(spec.strategies)} strategies x "
-                  f"{replicates} replicates = {n_runs} runs")
+    console.print(
+        f"ipsim: running '{spec.name}': {len(spec.strategies)} strategies x "
+        f"{replicates} replicates = {n_runs} runs"
+    )
     started = time.perf_counter()
     failures: list[RunOutcome] = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                  console=console, disable=args.quiet, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=args.quiet,
+        transient=True,
+    ) as bar:
         task = bar.add_task("runs", total=n_runs)
 
         def progress(outcome: RunOutcome) -> None:
@@ -91,21 +108,31 @@ def run_command(args: argparse.Namespace) -> int:
                 failures.append(outcome)
             bar.advance(task)
 
-        runs, metrics = run_experiment(spec, replicates=replicates, seed=args.seed,
-                                       workers=args.workers, progress=progress)
+        runs, metrics = run_experiment(
+            spec, replicates=replicates, seed=args.seed, workers=args.workers, progress=progress
+        )
     elapsed = time.perf_counter() - started
     if metrics.empty:
         first = failures[0].row["error"] if failures else "no run finished"
         console.print(f"ipsim: every run failed; nothing was written. First error: {first}")
         return 1
-    meta = {"command": " ".join(sys.argv), "seconds": round(elapsed, 2), "runs": n_runs,
-            "replicates": replicates, "seed": args.seed if args.seed is not None else spec.seed}
+    meta = {
+        "command": " ".join(sys.argv),
+        "seconds": round(elapsed, 2),
+        "runs": n_runs,
+        "replicates": replicates,
+        "seed": args.seed if args.seed is not None else spec.seed,
+    }
     write_results(out, spec, runs, metrics, force=args.force, meta=meta)
-    console.print(f"ipsim: {n_runs - len(failures)} runs in {elapsed:.1f} s; results in "
-                  f"{out}/ (report: {out / 'report.md'})")
+    console.print(
+        f"ipsim: {n_runs - len(failures)} runs in {elapsed:.1f} s; results in "
+        f"{out}/ (report: {out / 'report.md'})"
+    )
     if failures:
-        console.print(f"ipsim: [bold red]{len(failures)} runs failed[/]; they are listed in "
-                      f"{out / 'runs.csv'} with their errors, and the report says so")
+        console.print(
+            f"ipsim: [bold red]{len(failures)} runs failed[/]; they are listed in "
+            f"{out / 'runs.csv'} with their errors, and the report says so"
+        )
         return 1
     return 0
 

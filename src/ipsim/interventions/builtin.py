@@ -36,16 +36,28 @@ class TargetShares(_Params):
 
     def as_array(self) -> np.ndarray:
         """Shares in :class:`~ipsim.kinds.Kind` order."""
-        a = np.array([self.sme, self.university, self.legal_practitioner,
-                      self.individual_inventor, self.large_firm])
+        a = np.array(
+            [
+                self.sme,
+                self.university,
+                self.legal_practitioner,
+                self.individual_inventor,
+                self.large_firm,
+            ]
+        )
         return a / a.sum() if a.sum() > 0 else np.full(kinds.N_KINDS, 1 / kinds.N_KINDS)
 
 
 class TrainingParams(_Params):
     """Parameters of in-person training."""
 
-    effect_sd: float = Field(0.6, ge=0, le=5, description="Gain of a trainee, in SDs of "
-                             "the baseline spread of expertise (about 0.6 in meta-analyses).")
+    effect_sd: float = Field(
+        0.6,
+        ge=0,
+        le=5,
+        description="Gain of a trainee, in SDs of "
+        "the baseline spread of expertise (about 0.6 in meta-analyses).",
+    )
     seats_per_year: float = Field(400, ge=0, le=1e6, description="Seats per country per year.")
     office_share: float = Field(0.25, ge=0, le=1, description="Share of seats for examiners.")
 
@@ -62,12 +74,14 @@ class Training(Intervention):
     shares = TargetShares()
 
     def capacity(self) -> np.ndarray:  # noqa: D102
-        return np.full(self.model.n_countries, _per_step(self.params.seats_per_year,
-                                                         self.model.dt), np.int64)
+        return np.full(
+            self.model.n_countries, _per_step(self.params.seats_per_year, self.model.dt), np.int64
+        )
 
     def deliver(self, units: np.ndarray) -> None:  # noqa: D102
-        self.model.train(units, self.params.effect_sd, self.shares.as_array(),
-                         self.params.office_share)
+        self.model.train(
+            units, self.params.effect_sd, self.shares.as_array(), self.params.office_share
+        )
 
     def expected_gain(self) -> np.ndarray:  # noqa: D102
         gain = self.model.training_gain(self.params.effect_sd)
@@ -78,12 +92,22 @@ class ElearningParams(_Params):
     """Parameters of e-learning."""
 
     effect_sd: float = Field(0.25, ge=0, le=5, description="Gain of a learner who completes.")
-    completion_median: float = Field(0.13, ge=0, le=1, description="Median completion rate "
-                                     "of massive online courses (Jordan 2015: about 13%).")
-    completion_sigma: float = Field(0.5, ge=0, le=3, description="Log-normal spread of the "
-                                    "completion rate between courses.")
-    enrolment_share: float = Field(0.2, ge=0, le=1, description="Most enrolments per year, as "
-                                   "a share of internet-connected organisations and examiners.")
+    completion_median: float = Field(
+        0.13,
+        ge=0,
+        le=1,
+        description="Median completion rate of massive online courses (Jordan 2015: about 13%).",
+    )
+    completion_sigma: float = Field(
+        0.5, ge=0, le=3, description="Log-normal spread of the completion rate between courses."
+    )
+    enrolment_share: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Most enrolments per year, as "
+        "a share of internet-connected organisations and examiners.",
+    )
     office_share: float = Field(0.1, ge=0, le=1, description="Share of learners at the office.")
 
 
@@ -109,12 +133,18 @@ class Elearning(Intervention):
         for c in np.flatnonzero(units):
             rng = m.streams.generator("elearning", int(c))
             rate = self.params.completion_median * np.exp(
-                rng.normal(0.0, self.params.completion_sigma))
+                rng.normal(0.0, self.params.completion_sigma)
+            )
             completed[c] = rng.binomial(int(units[c]), min(rate, 1.0))
         m.countries.elearning_enrolled += units
         m.countries.elearning_completed += completed
-        m.train(completed, self.params.effect_sd, self.shares.as_array(),
-                self.params.office_share, count_as_trained=True)
+        m.train(
+            completed,
+            self.params.effect_sd,
+            self.shares.as_array(),
+            self.params.office_share,
+            count_as_trained=True,
+        )
 
     def expected_gain(self) -> np.ndarray:  # noqa: D102
         gain = self.model.training_gain(self.params.effect_sd)
@@ -126,12 +156,18 @@ class TrainersParams(_Params):
     """Parameters of train-the-trainers."""
 
     effect_sd: float = Field(0.4, ge=0, le=5, description="Gain of a trainee of a trainer.")
-    cascade_per_year: float = Field(20, ge=0, le=1000, description="People a trainer trains "
-                                    "per year, across the countries of the region.")
-    trainer_life_years: float = Field(3.0, gt=0, le=50, description="Mean active life of a "
-                                      "trainer.")
-    seats_per_year: float = Field(60, ge=0, le=1e5, description="Trainer seats per country "
-                                  "per year.")
+    cascade_per_year: float = Field(
+        20,
+        ge=0,
+        le=1000,
+        description="People a trainer trains per year, across the countries of the region.",
+    )
+    trainer_life_years: float = Field(
+        3.0, gt=0, le=50, description="Mean active life of a trainer."
+    )
+    seats_per_year: float = Field(
+        60, ge=0, le=1e5, description="Trainer seats per country per year."
+    )
 
 
 @register_intervention("train_the_trainers")
@@ -146,8 +182,9 @@ class TrainTheTrainers(Intervention):
     shares = TargetShares()
 
     def capacity(self) -> np.ndarray:  # noqa: D102
-        return np.full(self.model.n_countries,
-                       _per_step(self.params.seats_per_year, self.model.dt), np.int64)
+        return np.full(
+            self.model.n_countries, _per_step(self.params.seats_per_year, self.model.dt), np.int64
+        )
 
     def deliver(self, units: np.ndarray) -> None:  # noqa: D102
         m = self.model
@@ -162,25 +199,22 @@ class TrainTheTrainers(Intervention):
         # Each region's trainers serve its countries in proportion to their organisations.
         region = m.countries.region
         regional_trainers = np.bincount(region, weights=active, minlength=region.max() + 1)
-        regional_orgs = np.bincount(region, weights=m.orgs_by_country,
-                                    minlength=region.max() + 1)
+        regional_orgs = np.bincount(region, weights=m.orgs_by_country, minlength=region.max() + 1)
         share = m.orgs_by_country / regional_orgs[region]
         expected = regional_trainers[region] * share * self.params.cascade_per_year * m.dt
         trainees = np.floor(expected).astype(np.int64)
-        trainees += (m.streams.generator("trainers").random(m.n_countries)
-                     < expected - trainees)
-        m.train(trainees, self.params.effect_sd, self.shares.as_array(), 0.0,
-                count_as_trained=True)
+        trainees += m.streams.generator("trainers").random(m.n_countries) < expected - trainees
+        m.train(trainees, self.params.effect_sd, self.shares.as_array(), 0.0, count_as_trained=True)
         m.countries.trainers = active * np.exp(-m.dt / self.params.trainer_life_years)
 
     def expected_gain(self) -> np.ndarray:  # noqa: D102
         m = self.model
         gain = m.training_gain(self.params.effect_sd) @ self.shares.as_array()
         region = m.countries.region
-        regional_gain = np.bincount(region, weights=gain * m.orgs_by_country,
-                                    minlength=region.max() + 1)
-        regional_orgs = np.bincount(region, weights=m.orgs_by_country,
-                                    minlength=region.max() + 1)
+        regional_gain = np.bincount(
+            region, weights=gain * m.orgs_by_country, minlength=region.max() + 1
+        )
+        regional_orgs = np.bincount(region, weights=m.orgs_by_country, minlength=region.max() + 1)
         mean_gain = regional_gain[region] / regional_orgs[region]
         return mean_gain * self.params.cascade_per_year * self.params.trainer_life_years
 
@@ -189,12 +223,17 @@ class ReformParams(_Params):
     """Parameters of technical assistance for legislative reform."""
 
     delay_years: float = Field(2.0, ge=0, le=20, description="From start to enactment.")
-    success_base: float = Field(0.35, ge=0, le=1, description="Chance of enactment with an "
-                                "office of no expertise.")
-    success_expert: float = Field(0.9, ge=0, le=1, description="Chance with a fully expert "
-                                  "office.")
-    maturity_gain: float = Field(0.25, ge=0, le=1, description="Share of the remaining gap "
-                                 "to a mature legal framework closed by an enacted reform.")
+    success_base: float = Field(
+        0.35, ge=0, le=1, description="Chance of enactment with an office of no expertise."
+    )
+    success_expert: float = Field(0.9, ge=0, le=1, description="Chance with a fully expert office.")
+    maturity_gain: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of the remaining gap "
+        "to a mature legal framework closed by an enacted reform.",
+    )
 
 
 @register_intervention("legal_reform")
@@ -202,7 +241,9 @@ class LegalReform(Intervention):
     """Policy and legislative advice: reform projects that may be enacted after a delay."""
 
     unit = "reform project"
-    description = "Technical assistance for legal reform: delayed, fails more where offices are weak."
+    description = (
+        "Technical assistance for legal reform: delayed, fails more where offices are weak."
+    )
     default_unit_cost_usd = 100_000.0
     constraint = "law"
     Params = ReformParams
@@ -226,8 +267,9 @@ class LegalReform(Intervention):
         c = m.countries
         for country in np.flatnonzero((self.due >= 0) & (self.due <= m.steps)):
             p = self.params
-            chance = p.success_base + (p.success_expert - p.success_base) * m.office_expertise[
-                country]
+            chance = (
+                p.success_base + (p.success_expert - p.success_base) * m.office_expertise[country]
+            )
             if m.streams.generator("legal_reform", int(country)).random() < chance:
                 c.legal[country] += p.maturity_gain * (1 - c.legal[country])
                 c.reforms_enacted[country] += 1
@@ -250,10 +292,15 @@ class LegalReform(Intervention):
 class ModernisationParams(_Params):
     """Parameters of office modernisation."""
 
-    automation_gain: float = Field(0.25, ge=0, le=1, description="Share of the remaining gap "
-                                   "to full automation closed by one project.")
-    projects_per_year: float = Field(1, ge=0, le=100, description="Projects an office can run "
-                                     "per year.")
+    automation_gain: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of the remaining gap to full automation closed by one project.",
+    )
+    projects_per_year: float = Field(
+        1, ge=0, le=100, description="Projects an office can run per year."
+    )
 
 
 @register_intervention("office_modernisation")
@@ -288,8 +335,12 @@ class OfficeModernisation(Intervention):
 class GrantParams(_Params):
     """Parameters of examiner grants."""
 
-    most_share_per_year: float = Field(0.5, ge=0, le=10, description="Most examiner-years "
-                                       "funded per year, as a share of the office's examiners.")
+    most_share_per_year: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Most examiner-years funded per year, as a share of the office's examiners.",
+    )
 
 
 @register_intervention("examiner_grant")
@@ -317,8 +368,12 @@ class ExaminerGrant(Intervention):
 class PlatformParams(_Params):
     """Parameters of knowledge-sharing platforms."""
 
-    spillover_boost: float = Field(1.0, ge=0, le=20, description="Relative rise in the rate "
-                                   "of learning along links while a platform runs.")
+    spillover_boost: float = Field(
+        1.0,
+        ge=0,
+        le=20,
+        description="Relative rise in the rate of learning along links while a platform runs.",
+    )
 
 
 @register_intervention("knowledge_sharing")
@@ -351,16 +406,25 @@ class KnowledgeSharing(Intervention):
 class TiscParams(_Params):
     """Parameters of Technology and Innovation Support Centres."""
 
-    organisations_served: float = Field(3000, ge=0, le=1e7, description="Organisations one "
-                                        "TISC reaches.")
-    efficacy: float = Field(0.5, ge=0, le=10, description="Yearly hazard of awareness among "
-                            "organisations reached by a mature TISC network.")
-    lapse_rate: float = Field(0.25, ge=0, le=10, description="Yearly rate at which TISCs "
-                              "close once established.")
-    maturity_years: float = Field(10, gt=0, le=100, description="TISC-years after which the "
-                                  "network is mature.")
-    most_new_per_year: float = Field(4, ge=0, le=1000, description="New TISCs per country "
-                                     "per year.")
+    organisations_served: float = Field(
+        3000, ge=0, le=1e7, description="Organisations one TISC reaches."
+    )
+    efficacy: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Yearly hazard of awareness among "
+        "organisations reached by a mature TISC network.",
+    )
+    lapse_rate: float = Field(
+        0.25, ge=0, le=10, description="Yearly rate at which TISCs close once established."
+    )
+    maturity_years: float = Field(
+        10, gt=0, le=100, description="TISC-years after which the network is mature."
+    )
+    most_new_per_year: float = Field(
+        4, ge=0, le=1000, description="New TISCs per country per year."
+    )
 
 
 @register_intervention("tisc")
@@ -374,8 +438,11 @@ class Tisc(Intervention):
     Params = TiscParams
 
     def capacity(self) -> np.ndarray:  # noqa: D102
-        return np.full(self.model.n_countries,
-                       _per_step(self.params.most_new_per_year, self.model.dt), np.int64)
+        return np.full(
+            self.model.n_countries,
+            _per_step(self.params.most_new_per_year, self.model.dt),
+            np.int64,
+        )
 
     def deliver(self, units: np.ndarray) -> None:  # noqa: D102
         self.model.countries.tiscs += units
@@ -397,8 +464,11 @@ class Tisc(Intervention):
         m = self.model
         p = self.params
         maturity = np.minimum(m.countries.tisc_years / p.maturity_years, 1.0)
-        push = p.efficacy * (0.5 + 0.5 * maturity) * np.minimum(
-            p.organisations_served / m.orgs_by_country, 1.0)
+        push = (
+            p.efficacy
+            * (0.5 + 0.5 * maturity)
+            * np.minimum(p.organisations_served / m.orgs_by_country, 1.0)
+        )
         life = 1 / max(p.lapse_rate, 1e-9)
         return push * life * m.awareness_gain()
 
@@ -406,10 +476,12 @@ class Tisc(Intervention):
 class CampaignParams(_Params):
     """Parameters of awareness campaigns."""
 
-    organisations_reached: float = Field(20_000, ge=0, le=1e8, description="Organisations one "
-                                         "campaign reaches.")
-    efficacy: float = Field(0.2, ge=0, le=1, description="Share of unaware organisations "
-                            "reached that become aware.")
+    organisations_reached: float = Field(
+        20_000, ge=0, le=1e8, description="Organisations one campaign reaches."
+    )
+    efficacy: float = Field(
+        0.2, ge=0, le=1, description="Share of unaware organisations reached that become aware."
+    )
     most_per_year: float = Field(4, ge=0, le=1000, description="Campaigns per country per year.")
 
 
@@ -424,8 +496,9 @@ class AwarenessCampaign(Intervention):
     Params = CampaignParams
 
     def capacity(self) -> np.ndarray:  # noqa: D102
-        return np.full(self.model.n_countries,
-                       _per_step(self.params.most_per_year, self.model.dt), np.int64)
+        return np.full(
+            self.model.n_countries, _per_step(self.params.most_per_year, self.model.dt), np.int64
+        )
 
     def deliver(self, units: np.ndarray) -> None:  # noqa: D102
         m = self.model
@@ -440,4 +513,3 @@ class AwarenessCampaign(Intervention):
         p = self.params
         reached = np.minimum(p.organisations_reached, m.orgs_by_country)
         return p.efficacy * reached * m.awareness_gain() / m.orgs_by_country * 3.0
-

@@ -54,8 +54,12 @@ class Strategy:
 
     def mask(self, predicate: object) -> np.ndarray:
         """1.0 for interventions whose name or constraint matches ``predicate``."""
-        return np.array([float(i.name == predicate or i.constraint == predicate)
-                         for i in self.model.interventions])
+        return np.array(
+            [
+                float(i.name == predicate or i.constraint == predicate)
+                for i in self.model.interventions
+            ]
+        )
 
     def names(self) -> list[str]:
         """Names of the programme's interventions, in order."""
@@ -95,8 +99,11 @@ def country_centrality(model: IPModel) -> np.ndarray:
     cross = a != b
     graph = nx.Graph()
     graph.add_nodes_from(range(n_c))
-    flat = np.bincount(np.minimum(a, b)[cross] * n_c + np.maximum(a, b)[cross],
-                       weights=net.weight[cross], minlength=n_c * n_c)
+    flat = np.bincount(
+        np.minimum(a, b)[cross] * n_c + np.maximum(a, b)[cross],
+        weights=net.weight[cross],
+        minlength=n_c * n_c,
+    )
     for key in np.flatnonzero(flat):
         graph.add_edge(int(key // n_c), int(key % n_c), weight=float(flat[key]))
     if graph.number_of_edges() == 0:

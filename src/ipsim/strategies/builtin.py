@@ -59,13 +59,15 @@ class ImpactMaximising(Strategy):
 
     def weights(self) -> np.ndarray:  # noqa: D102
         m = self.model
-        value = np.stack([np.maximum(i.expected_gain(), 0) / i.unit_cost_usd
-                          for i in m.interventions])
+        value = np.stack(
+            [np.maximum(i.expected_gain(), 0) / i.unit_cost_usd for i in m.interventions]
+        )
         if not (value > 0).any():
             return Uniform.weights(self)
         # Money each cell can still absorb this step, net of what is already committed.
-        room = np.stack([np.minimum(i.capacity(), 10**9) * i.unit_cost_usd
-                         for i in m.interventions]).astype(float)
+        room = np.stack(
+            [np.minimum(i.capacity(), 10**9) * i.unit_cost_usd for i in m.interventions]
+        ).astype(float)
         room = np.maximum(room - m.ledger.commitments.sum(axis=0) / 100, 0.0)
         room[value <= 0] = 0.0
         per_step = m.ledger.balance.sum() / 100 / max(m.n_steps - m.steps + 1, 1)
@@ -152,7 +154,9 @@ class DigitalFirst(Strategy):
 class Tailored(Strategy):
     """Fund each country's binding constraint: law, office, awareness or expertise."""
 
-    description = "Tailored: fund each country's binding constraint (law, office, awareness, expertise)."
+    description = (
+        "Tailored: fund each country's binding constraint (law, office, awareness, expertise)."
+    )
 
     def weights(self) -> np.ndarray:  # noqa: D102
         m = self.model
