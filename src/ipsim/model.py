@@ -89,6 +89,8 @@ class IPModel(mesa.Model):
         self.steps_per_year = spec.horizon.steps_per_year
         self.n_steps = spec.horizon.n_steps
         self.n_countries = self.world.n
+        propensity = self.world.filing_propensity
+        self.filing_propensity = np.ones(self.n_countries) if propensity is None else propensity
 
         world_streams = Streams(spec.world.seed)
         self.stakeholders, stakeholder_expertise = sample_stakeholders(
@@ -104,6 +106,7 @@ class IPModel(mesa.Model):
         self.stakeholder_patents = np.zeros(self.n_stakeholders, np.int64)
         self.stakeholder_trademarks = np.zeros(self.n_stakeholders, np.int64)
         self._cache: dict[str, Any] = {}
+        self._country_streams: dict[str, list[np.random.Generator]] = {}
         self.expertise_base = self._sustained_levels()
         self._size_office_capacity()
 
@@ -119,6 +122,7 @@ class IPModel(mesa.Model):
             spec.programme, self.world.codes, self.world.region,
             partner_weight=self.orgs_by_kind[:, kinds.Kind.LARGE_FIRM],
             n_interventions=len(self.interventions), n_steps=self.n_steps,
+            n_steps_per_year=self.steps_per_year,
         )
         self.last_spending: StepSpending | None = None
 
@@ -241,7 +245,7 @@ class IPModel(mesa.Model):
         s = self.stakeholders
         is_legal = (s.kind == kinds.Kind.LEGAL_PRACTITIONER).astype(float)
         support = 0.6 + 0.8 * self.by_country(self.stakeholder_expertise, s.size * is_legal)
-        return r_and_d ** d.filing_elasticity * legal * will * support
+        return self.filing_propensity * r_and_d ** d.filing_elasticity * legal * will * support
 
     @property
     def resident_mean(self) -> np.ndarray:
@@ -465,9 +469,8 @@ class IPModel(mesa.Model):
         p = d.bass_p + c.awareness_push[s.country]
         prob = mechanisms.bass_adoption_probability(p, d.bass_q, influence, self.dt)
         unaware = s.size - s.aware
-        for country in range(self.n_countries):
+        for country, gen in enumerate(self._streams_by_country("awareness")):
             lo, hi = s.start[country], s.start[country + 1]
-            gen = self.streams.generator("awareness", country)
             s.aware[lo:hi] += gen.binomial(unaware[lo:hi], prob[lo:hi])
         c.awareness_push[:] = 0.0
 
@@ -504,6 +507,14 @@ class IPModel(mesa.Model):
         self.network.add(u + n_c, v + n_c, types,
                          type_weights(self.spec.world.network)[types])
 
+    def _streams_by_country(self, name: str) -> list[np.random.Generator]:
+        """The per-country generators of a named process (looked up once per model)."""
+        gens = self._country_streams.get(name)
+        if gens is None:
+            gens = self._country_streams[name] = self.streams.per_country(name,
+                                                                          self.n_countries)
+        return gens
+
     def _filings(self) -> None:
         d = self.spec.dynamics
         s = self.stakeholders
@@ -513,19 +524,33 @@ class IPModel(mesa.Model):
         trademarks = self.trademark_mean * dt
         shape = d.filing_dispersion * s.size * dt
         nonres = self.nonresident_mean * dt
-        nonres_shape = NONRESIDENT_SHAPE_PER_YEAR * dt
-        for country in range(self.n_countries):
-            lo, hi = s.start[country], s.start[country + 1]
-            gen = self.streams.generator("filings", country)
-            self.stakeholder_patents[lo:hi] = mechanisms.negative_binomial(
-                gen, patents[lo:hi], shape[lo:hi])
-            self.stakeholder_trademarks[lo:hi] = mechanisms.negative_binomial(
-                gen, trademarks[lo:hi], shape[lo:hi])
-            nr = mechanisms.negative_binomial(
-                gen, np.array([nonres[country], NONRESIDENT_TRADEMARK_RATIO * nonres[country]]),
-                nonres_shape)
-            c.patents_nonresident[country] = nr[0]
-            c.trademarks[country] = nr[1]
+        nr_mean = np.stack([nonres, NONRESIDENT_TRADEMARK_RATIO * nonres], axis=1)
+        nr_shape = np.full(2, NONRESIDENT_SHAPE_PER_YEAR * dt)
+        # The draws of mechanisms.negative_binomial, country by country from each
+        # country's own stream, with the per-draw arithmetic done once for all countries:
+        # only agents with a positive mean draw, in index order.
+        pat_at = np.flatnonzero(patents > 0)
+        tm_at = np.flatnonzero(trademarks > 0)
+        pat_r, tm_r = shape[pat_at], shape[tm_at]
+        pat_p = pat_r / (pat_r + patents[pat_at])
+        tm_p = tm_r / (tm_r + trademarks[tm_at])
+        pat_from = np.searchsorted(pat_at, s.start)
+        tm_from = np.searchsorted(tm_at, s.start)
+        pat_draws = np.empty(len(pat_at), np.int64)
+        tm_draws = np.empty(len(tm_at), np.int64)
+        nonresident = np.zeros((self.n_countries, 2), np.int64)
+        for country, gen in enumerate(self._streams_by_country("filings")):
+            a, b = pat_from[country], pat_from[country + 1]
+            pat_draws[a:b] = gen.negative_binomial(pat_r[a:b], pat_p[a:b])
+            a, b = tm_from[country], tm_from[country + 1]
+            tm_draws[a:b] = gen.negative_binomial(tm_r[a:b], tm_p[a:b])
+            nonresident[country] = mechanisms.negative_binomial(gen, nr_mean[country], nr_shape)
+        self.stakeholder_patents[:] = 0
+        self.stakeholder_patents[pat_at] = pat_draws
+        self.stakeholder_trademarks[:] = 0
+        self.stakeholder_trademarks[tm_at] = tm_draws
+        c.patents_nonresident[:] = nonresident[:, 0]
+        c.trademarks[:] = nonresident[:, 1]
         c.patents_resident[:] = self.by_country(self.stakeholder_patents)
         c.trademarks += self.by_country(self.stakeholder_trademarks).astype(np.int64)
 

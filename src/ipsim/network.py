@@ -74,26 +74,54 @@ class PartnershipNetwork:
         link_type = np.asarray(link_type, np.int8)[keep]
         weight = np.asarray(weight, np.float64)[keep]
         before = self.n_links
-        all_u = np.concatenate([self.u, lo])
-        all_v = np.concatenate([self.v, hi])
-        key = all_u * self.n_actors + all_v
+        n = self.n_actors
+        key = lo * n + hi
         _, first = np.unique(key, return_index=True)
-        first.sort()  # existing links come first and keep their place
-        self.u = all_u[first]
-        self.v = all_v[first]
-        self.link_type = np.concatenate([self.link_type, link_type])[first]
-        self.weight = np.concatenate([self.weight, weight])[first]
-        self._build_csr()
+        first.sort()  # new links keep the order in which they were given
+        if before and len(first):
+            # Drop links already present: the CSR keys with row < col are the existing
+            # links' keys, already sorted.
+            existing = self.rows * n + self.cols
+            existing = existing[self.rows < self.cols]
+            pos = np.minimum(np.searchsorted(existing, key[first]), len(existing) - 1)
+            first = first[existing[pos] != key[first]]
+        if before and not len(first):
+            return 0
+        self.u = np.concatenate([self.u, lo[first]])
+        self.v = np.concatenate([self.v, hi[first]])
+        self.link_type = np.concatenate([self.link_type, link_type[first]])
+        self.weight = np.concatenate([self.weight, weight[first]])
+        if before:
+            self._merge_csr(lo[first], hi[first], weight[first])
+        else:
+            self._build_csr()
         return self.n_links - before
 
     def _build_csr(self) -> None:
         rows = np.concatenate([self.u, self.v])
         cols = np.concatenate([self.v, self.u])
         data = np.concatenate([self.weight, self.weight])
-        order = np.lexsort((cols, rows))
+        order = np.argsort(rows * self.n_actors + cols)  # keys are unique: any sort will do
         self.rows = rows[order]
         self.cols = cols[order]
         self.data = data[order]
+        self._csr_totals()
+
+    def _merge_csr(self, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray) -> None:
+        """Insert new links into the sorted CSR arrays (one pass, no full re-sort)."""
+        n = self.n_actors
+        rows = np.concatenate([lo, hi])
+        cols = np.concatenate([hi, lo])
+        data = np.concatenate([weight, weight])
+        new_key = rows * n + cols
+        order = np.argsort(new_key)
+        pos = np.searchsorted(self.rows * n + self.cols, new_key[order])
+        self.rows = np.insert(self.rows, pos, rows[order])
+        self.cols = np.insert(self.cols, pos, cols[order])
+        self.data = np.insert(self.data, pos, data[order])
+        self._csr_totals()
+
+    def _csr_totals(self) -> None:
         self.indptr = np.zeros(self.n_actors + 1, np.int64)
         np.cumsum(np.bincount(self.rows, minlength=self.n_actors), out=self.indptr[1:])
         self.strength = np.bincount(self.rows, weights=self.data, minlength=self.n_actors)
