@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import yaml
+from pyarrow import csv as pa_csv
 
 from ipsim.errors import IpsimError
 from ipsim.model import IPModel
 from ipsim.network import LINK_LABELS
 from ipsim.spec import Scenario
-from ipsim.summary import summarise
 
 RUNS_FILE = "runs.csv"
 METRICS_FILE = "metrics.csv"
@@ -49,6 +50,12 @@ def country_links(model: IPModel) -> pd.DataFrame:
     return frame.groupby(["source", "target", "type"], as_index=False)["weight"].sum()
 
 
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a large table as CSV quickly (Arrow's writer; quotes only where needed)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
+
+
 def check_destination(out: Path, force: bool) -> None:
     """Refuse to overwrite an existing results folder unless ``force``."""
     if out.exists() and not force:
@@ -71,6 +78,9 @@ def write_results(
 ) -> Path:
     """Write tables, figures and the report to ``out``, atomically.
 
+    The summary, figures and report are built from the written tables (as
+    ``ipsim report`` does), so what a run shows and what a rebuild shows agree.
+
     Args:
         out: Destination folder.
         spec: The scenario that was run.
@@ -90,11 +100,7 @@ def write_results(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         runs.to_csv(staging / RUNS_FILE, index=False)
-        metrics.to_csv(staging / METRICS_FILE, index=False, float_format="%.6g")
-        if not metrics.empty:
-            summarise(metrics, spec.horizon.steps_per_year).to_csv(
-                staging / SUMMARY_FILE, index=False, float_format="%.6g"
-            )
+        write_csv(metrics, staging / METRICS_FILE)
         country_links(IPModel(spec)).to_csv(staging / LINKS_FILE, index=False, float_format="%.6g")
         (staging / SCENARIO_FILE).write_text(
             yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False), encoding="utf-8"

@@ -57,6 +57,8 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 def _fmt(x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
+    if x == 0:
+        return "0"
     ax = abs(x)
     if ax >= 1e6:
         return f"{x / 1e6:,.1f} million"
