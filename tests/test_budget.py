@@ -126,3 +126,29 @@ def test_money_is_accounted_for_in_every_strategy_of_the_default_world():
         )
         assert total == ledger.total_budget
         assert np.all(ledger.units >= 0)
+
+
+def test_money_a_full_cell_cannot_take_goes_to_the_other_cells():
+    from ipsim.budget import _water_fill
+
+    weights = np.array([[1.0, 1.0, 2.0]])
+    cap = np.array([[10.0, 1e9, 1e9]])
+    alloc = _water_fill(100.0, weights, cap)
+    assert alloc[0, 0] == 10.0
+    np.testing.assert_allclose(alloc[0, 1:], [30.0, 60.0])
+    # Nothing can take it: it stays with the line.
+    assert _water_fill(100.0, weights, np.zeros((1, 3))).sum() == 0
+
+
+def test_commitments_never_exceed_what_a_cell_can_spend_in_a_step():
+    spec = small_scenario(programme={"budget": [{"kind": "core", "amount_musd": 500}],
+                                     "strategy": "uniform"})
+    model = IPModel(spec)
+    for _ in range(4):
+        capacity = np.stack([i.capacity() for i in model.interventions])
+        room = model.ledger.spending_room(model.unit_cost_cents, capacity,
+                                          model.countries.legal)
+        held = model.ledger.commitments.sum(axis=0)
+        model.step()
+        assert np.all(model.ledger.commitments.sum(axis=0) <= np.maximum(room, held) + 1)
+    assert model.ledger.balance.sum() > 0  # a huge budget cannot all be absorbed at once

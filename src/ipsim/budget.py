@@ -29,6 +29,22 @@ def usd_to_cents(usd: float) -> int:
     return round(usd * CENTS_PER_USD)
 
 
+def _water_fill(amount: float, weights: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Share ``amount`` in proportion to ``weights`` without exceeding ``cap`` per cell."""
+    alloc = np.zeros_like(weights, dtype=float)
+    active = (weights > 0) & (cap > 0)
+    remaining = amount
+    while remaining > 0.5 and active.any():
+        share = remaining * np.where(active, weights, 0.0) / weights[active].sum()
+        take = np.minimum(share, cap - alloc)
+        alloc += take
+        remaining -= take.sum()
+        active &= cap - alloc > 0.5
+        if np.allclose(take, share):
+            break
+    return alloc
+
+
 @dataclass
 class StepSpending:
     """What one step bought and paid, per intervention and country (cents and units)."""
@@ -148,23 +164,49 @@ class Ledger:
         p = self.programme
         return np.clip(p.leakage_max * (1 - p.monitoring) * (1 - 0.5 * legal_maturity), 0, 0.9)
 
-    def commit(self, step: int, weights: np.ndarray) -> None:
+    def commit(
+        self,
+        step: int,
+        weights: np.ndarray,
+        room: np.ndarray | None = None,
+    ) -> None:
         """Release this step's share of each line and commit it according to ``weights``.
+
+        Money goes to cells in proportion to their weights, but no cell is given more than
+        it can spend in this step (``room``, net of what it already holds): what a full cell
+        cannot take goes to the other weighted cells, and what no cell can take stays in
+        the line for later steps (water-filling).
 
         Args:
             step: Index of the step (0-based); a line's last release step releases its
                 whole balance.
             weights: Non-negative weights, shape (interventions, countries).
+            room: Most money (cents) each cell could spend in this step, including
+                overhead and leakage; ``None`` for no limit.
         """
         for li in range(len(self.lines)):
             cells = weights * self.eligible[li][None, :]
-            total = cells.sum()
-            if total <= 0 or self.balance[li] <= 0 or step >= self.release_steps[li]:
+            if cells.sum() <= 0 or self.balance[li] <= 0 or step >= self.release_steps[li]:
                 continue
-            release = self.balance[li] // (self.release_steps[li] - step)
-            alloc = np.floor(release * (cells / total)).astype(np.int64)
+            release = float(self.balance[li] // (self.release_steps[li] - step))
+            if room is None:
+                alloc = release * cells / cells.sum()
+            else:
+                free = np.maximum(room - self.commitments.sum(axis=0), 0.0)
+                alloc = _water_fill(release, cells, free)
+            alloc = np.floor(alloc).astype(np.int64)
             self.commitments[li] += alloc
             self.balance[li] -= alloc.sum()
+
+    def spending_room(
+        self, unit_cost: np.ndarray, capacity: np.ndarray, legal_maturity: np.ndarray
+    ) -> np.ndarray:
+        """Most money (cents) each cell could spend buying ``capacity`` units this step."""
+        worst_keep = (1 - self.overhead_rate(len(legal_maturity))) * (
+            1 - self.leakage_rate(legal_maturity)
+        )
+        units = np.minimum(capacity, 1e12).astype(float)
+        return np.ceil(units * unit_cost[:, None] / worst_keep[None, :]) + 1.0
 
     def purchase(
         self,

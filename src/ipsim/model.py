@@ -437,8 +437,9 @@ class IPModel(mesa.Model):
             raise ValueError(
                 f"strategy '{self.strategy.name}' returned invalid weights: need finite, "
                 f"non-negative values of shape {expected}, got shape {weights.shape}")
-        self.ledger.commit(index, weights)
         capacity = np.stack([i.capacity() for i in self.interventions])
+        room = self.ledger.spending_room(self.unit_cost_cents, capacity, self.countries.legal)
+        self.ledger.commit(index, weights, room)
         partners = int((self.ledger.commitments.sum(axis=(0, 1)) > 0).sum())
         spending = self.ledger.purchase(self.unit_cost_cents, capacity, self.countries.legal,
                                         partners)
@@ -525,7 +526,7 @@ class IPModel(mesa.Model):
         shape = d.filing_dispersion * s.size * dt
         nonres = self.nonresident_mean * dt
         nr_mean = np.stack([nonres, NONRESIDENT_TRADEMARK_RATIO * nonres], axis=1)
-        nr_shape = np.full(2, NONRESIDENT_SHAPE_PER_YEAR * dt)
+        nr_shape = NONRESIDENT_SHAPE_PER_YEAR * dt
         # The draws of mechanisms.negative_binomial, country by country from each
         # country's own stream, with the per-draw arithmetic done once for all countries:
         # only agents with a positive mean draw, in index order.
@@ -538,13 +539,17 @@ class IPModel(mesa.Model):
         tm_from = np.searchsorted(tm_at, s.start)
         pat_draws = np.empty(len(pat_at), np.int64)
         tm_draws = np.empty(len(tm_at), np.int64)
+        nr_p = (nr_shape / (nr_shape + nr_mean)).tolist()
+        nr_positive = (nr_mean > 0).tolist()
         nonresident = np.zeros((self.n_countries, 2), np.int64)
         for country, gen in enumerate(self._streams_by_country("filings")):
             a, b = pat_from[country], pat_from[country + 1]
             pat_draws[a:b] = gen.negative_binomial(pat_r[a:b], pat_p[a:b])
             a, b = tm_from[country], tm_from[country + 1]
             tm_draws[a:b] = gen.negative_binomial(tm_r[a:b], tm_p[a:b])
-            nonresident[country] = mechanisms.negative_binomial(gen, nr_mean[country], nr_shape)
+            for j in (0, 1):  # scalar draws: the same numbers as an array draw, faster
+                if nr_positive[country][j]:
+                    nonresident[country, j] = gen.negative_binomial(nr_shape, nr_p[country][j])
         self.stakeholder_patents[:] = 0
         self.stakeholder_patents[pat_at] = pat_draws
         self.stakeholder_trademarks[:] = 0
