@@ -12,7 +12,6 @@ or run every strategy of a scenario with replicates::
     runs, metrics = ipsim.run_experiment(spec)
 """
 
-from ipsim import sweep  # the package; calling it runs ipsim.sweep.sweep
 from ipsim.errors import IpsimError, ScenarioError, UnknownNameError
 from ipsim.interventions.base import Intervention
 from ipsim.loading import load_scenario, scenario_from_dict
@@ -21,7 +20,7 @@ from ipsim.registry import INTERVENTIONS, STRATEGIES, register_intervention, reg
 from ipsim.runner import RunSpec, run_experiment, run_one
 from ipsim.spec import Scenario
 from ipsim.strategies.base import Strategy
-from ipsim.sweep import sensitivity
+from ipsim.sweeps import sensitivity, sweep
 
 __version__ = "0.1.0"
 

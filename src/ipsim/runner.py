@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 
 import pandas as pd
 
@@ -104,22 +105,29 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of local processes that is safe in threaded programs.
+def process_context(preload: tuple[str, ...] = ("ipsim.runner",)) -> BaseContext:
+    """Worker processes forked from a clean server that has imported ``preload`` once.
 
-    Uses the ``forkserver`` start method where available (``fork`` from a process with
-    threads can deadlock), with ipsim preloaded so workers start quickly.
+    Plain ``fork`` copies this process with its threads (pyarrow's, Dask's), which can
+    deadlock a child; ``spawn`` (where there is no fork server) imports ipsim again in
+    every worker.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
+
+
+def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool of local processes that is safe in threaded programs (see above).
 
     Args:
         workers: Number of processes (default: all cores).
     """
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ipsim.runner"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers or default_workers(), mp_context=process_context()
+    )
 
 
 def run_experiment(
