@@ -180,7 +180,8 @@ class IPModel(mesa.Model):
         inflow = self.resident_mean_by_country + self.nonresident_mean
         per_examiner = (d.examiner_productivity * (1 + d.automation_gain * c.automation)
                         * (0.5 + self.office_expertise))
-        c.examiners = np.maximum(inflow / per_examiner, 1.0)
+        # Fractional examiners: a small office spends part of its staff time on patents.
+        c.examiners = np.maximum(inflow / per_examiner, 1e-3)
         c.backlog = c.pendency * inflow
         self._cache.clear()
 
@@ -527,35 +528,48 @@ class IPModel(mesa.Model):
         nonres = self.nonresident_mean * dt
         nr_mean = np.stack([nonres, NONRESIDENT_TRADEMARK_RATIO * nonres], axis=1)
         nr_shape = NONRESIDENT_SHAPE_PER_YEAR * dt
-        # The draws of mechanisms.negative_binomial, country by country from each
-        # country's own stream, with the per-draw arithmetic done once for all countries:
-        # only agents with a positive mean draw, in index order.
+        # The draws of mechanisms.negative_binomial, in the same order from each country's
+        # own stream: its stakeholders' patents (agents with a positive mean, in index
+        # order), their trademarks, then non-residents' patents and trademarks. The
+        # arithmetic is done once for all countries, and each country makes one call on
+        # its generator (numpy checks its arguments on every call).
+        n_c = self.n_countries
         pat_at = np.flatnonzero(patents > 0)
         tm_at = np.flatnonzero(trademarks > 0)
-        pat_r, tm_r = shape[pat_at], shape[tm_at]
-        pat_p = pat_r / (pat_r + patents[pat_at])
-        tm_p = tm_r / (tm_r + trademarks[tm_at])
-        pat_from = np.searchsorted(pat_at, s.start)
-        tm_from = np.searchsorted(tm_at, s.start)
-        pat_draws = np.empty(len(pat_at), np.int64)
-        tm_draws = np.empty(len(tm_at), np.int64)
-        nr_p = (nr_shape / (nr_shape + nr_mean)).tolist()
-        nr_positive = (nr_mean > 0).tolist()
-        nonresident = np.zeros((self.n_countries, 2), np.int64)
+        nr_flat = nr_mean.reshape(-1)
+        nr_at = np.flatnonzero(nr_flat > 0)
+        pat_c, tm_c, nr_c = s.country[pat_at], s.country[tm_at], nr_at // 2
+        n_pat = np.bincount(pat_c, minlength=n_c)
+        n_tm = np.bincount(tm_c, minlength=n_c)
+        n_nr = np.bincount(nr_c, minlength=n_c)
+        seg = np.zeros(n_c + 1, np.int64)
+        np.cumsum(n_pat + n_tm + n_nr, out=seg[1:])
+        pat_pos = seg[pat_c] + np.arange(len(pat_at)) - np.searchsorted(pat_at, s.start)[pat_c]
+        tm_pos = (seg[tm_c] + n_pat[tm_c] + np.arange(len(tm_at))
+                  - np.searchsorted(tm_at, s.start)[tm_c])
+        nr_pos = (seg[nr_c] + n_pat[nr_c] + n_tm[nr_c] + np.arange(len(nr_at))
+                  - np.searchsorted(nr_at, 2 * np.arange(n_c + 1))[nr_c])
+        r = np.empty(seg[-1])
+        prob = np.empty(seg[-1])
+        r[pat_pos] = shape[pat_at]
+        prob[pat_pos] = r[pat_pos] / (r[pat_pos] + patents[pat_at])
+        r[tm_pos] = shape[tm_at]
+        prob[tm_pos] = r[tm_pos] / (r[tm_pos] + trademarks[tm_at])
+        r[nr_pos] = nr_shape
+        prob[nr_pos] = nr_shape / (nr_shape + nr_flat[nr_at])
+        draws = np.zeros(seg[-1], np.int64)
         for country, gen in enumerate(self._streams_by_country("filings")):
-            a, b = pat_from[country], pat_from[country + 1]
-            pat_draws[a:b] = gen.negative_binomial(pat_r[a:b], pat_p[a:b])
-            a, b = tm_from[country], tm_from[country + 1]
-            tm_draws[a:b] = gen.negative_binomial(tm_r[a:b], tm_p[a:b])
-            for j in (0, 1):  # scalar draws: the same numbers as an array draw, faster
-                if nr_positive[country][j]:
-                    nonresident[country, j] = gen.negative_binomial(nr_shape, nr_p[country][j])
+            a, b = seg[country], seg[country + 1]
+            if b > a:
+                draws[a:b] = gen.negative_binomial(r[a:b], prob[a:b])
         self.stakeholder_patents[:] = 0
-        self.stakeholder_patents[pat_at] = pat_draws
+        self.stakeholder_patents[pat_at] = draws[pat_pos]
         self.stakeholder_trademarks[:] = 0
-        self.stakeholder_trademarks[tm_at] = tm_draws
-        c.patents_nonresident[:] = nonresident[:, 0]
-        c.trademarks[:] = nonresident[:, 1]
+        self.stakeholder_trademarks[tm_at] = draws[tm_pos]
+        nonresident = np.zeros(2 * n_c, np.int64)
+        nonresident[nr_at] = draws[nr_pos]
+        c.patents_nonresident[:] = nonresident[0::2]
+        c.trademarks[:] = nonresident[1::2]
         c.patents_resident[:] = self.by_country(self.stakeholder_patents)
         c.trademarks += self.by_country(self.stakeholder_trademarks).astype(np.int64)
 
