@@ -321,7 +321,7 @@ def check_against_world(
     from ipsim.world import build_world
 
     try:
-        world = build_world(spec.world)
+        world = build_world(spec.world, spec.dynamics)
     except IpsimError as err:
         line, where = _locate(("world", "path"), chain or [])
         raise ScenarioError(source, [("world", line, str(err) + where)]) from None

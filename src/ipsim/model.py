@@ -84,7 +84,7 @@ class IPModel(mesa.Model):
         self.spec = spec
         self.seed = seed
         self.streams = Streams(seed)
-        self.world = world if world is not None else build_world(spec.world)
+        self.world = world if world is not None else build_world(spec.world, spec.dynamics)
         self.dt = spec.horizon.dt
         self.steps_per_year = spec.horizon.steps_per_year
         self.n_steps = spec.horizon.n_steps

@@ -27,6 +27,7 @@ RUNS_FILE = "runs.csv"
 METRICS_FILE = "metrics.csv"
 SUMMARY_FILE = "summary.csv"
 LINKS_FILE = "network_links.csv"
+IMPUTED_FILE = "imputed.csv"
 SCENARIO_FILE = "scenario.yaml"
 META_FILE = "meta.json"
 FINISHED_MARK = ".complete"
@@ -48,6 +49,20 @@ def country_links(model: IPModel) -> pd.DataFrame:
         }
     )
     return frame.groupby(["source", "target", "type"], as_index=False)["weight"].sum()
+
+
+def imputed_values(model: IPModel) -> pd.DataFrame:
+    """One row per (country, covariate) whose start value was imputed, not reported."""
+    world = model.world
+    rows = [
+        {"entity": str(world.codes[c]), "indicator": name, "year_imputed_for": None}
+        for name, flags in world.imputed.items()
+        for c in np.flatnonzero(flags)
+    ]
+    frame = pd.DataFrame(rows, columns=["entity", "indicator", "year_imputed_for"])
+    year = getattr(model.spec.world, "year", None)
+    frame["year_imputed_for"] = year
+    return frame
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -101,7 +116,11 @@ def write_results(
     try:
         runs.to_csv(staging / RUNS_FILE, index=False)
         write_csv(metrics, staging / METRICS_FILE)
-        country_links(IPModel(spec)).to_csv(staging / LINKS_FILE, index=False, float_format="%.6g")
+        model = IPModel(spec)
+        country_links(model).to_csv(staging / LINKS_FILE, index=False, float_format="%.6g")
+        imputed = imputed_values(model)
+        if not imputed.empty:
+            imputed.to_csv(staging / IMPUTED_FILE, index=False)
         (staging / SCENARIO_FILE).write_text(
             yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False), encoding="utf-8"
         )

@@ -255,7 +255,10 @@ class Recorder:
         values = self.resampled(every)
         n_rows = len(steps)
         years = self.start_year + steps / self.steps_per_year
-        blocks: list[pd.DataFrame] = []
+        # Columns are gathered as arrays and made into one frame at the end (building a
+        # frame per block cost more than the run itself on small worlds).
+        columns: dict[str, list[np.ndarray]] = {
+            "step": [], "year": [], "entity": [], "indicator": [], "value": []}
 
         def add(entity: np.ndarray | str, indicator: str, data: np.ndarray) -> None:
             data = np.asarray(data, dtype=float)
@@ -263,13 +266,11 @@ class Recorder:
                 data = data[:, None]
                 entity = np.array([entity], dtype=object)
             n_e = data.shape[1]
-            blocks.append(pd.DataFrame({
-                "step": np.repeat(steps, n_e),
-                "year": np.repeat(years, n_e),
-                "entity": np.tile(np.asarray(entity, dtype=object), n_rows),
-                "indicator": indicator,
-                "value": data.reshape(-1),
-            }))
+            columns["step"].append(np.repeat(steps, n_e))
+            columns["year"].append(np.repeat(years, n_e))
+            columns["entity"].append(np.tile(np.asarray(entity, dtype=object), n_rows))
+            columns["indicator"].append(np.full(n_rows * n_e, indicator, dtype=object))
+            columns["value"].append(data.reshape(-1))
 
         groups: list[tuple[str, np.ndarray]] = [(WORLD, np.ones(len(self.codes), bool))]
         groups += [(REGIONS[r], self.region == r) for r in np.unique(self.region)]
@@ -280,7 +281,7 @@ class Recorder:
                 add(entity, indicator.name, self._group(values, indicator.name, members))
         for name, data in self.world_indicators(values, steps).items():
             add(WORLD, name, data)
-        frame = pd.concat(blocks, ignore_index=True)
+        frame = pd.DataFrame({key: np.concatenate(parts) for key, parts in columns.items()})
         for position, (key, value) in enumerate(labels.items()):
             frame.insert(position, key, value)
         return frame

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ipsim.spec import INCOME_GROUPS, REGIONS, SyntheticWorld, WDIWorld
+from ipsim.spec import INCOME_GROUPS, REGIONS, Dynamics, SyntheticWorld, WDIWorld
 from ipsim.streams import Streams
 
 # Approximate number of economies per region and income group (low, lower-middle,
@@ -189,10 +189,16 @@ def synthetic_world(spec: SyntheticWorld) -> World:
     )
 
 
-def build_world(spec: SyntheticWorld | WDIWorld) -> World:
-    """The world a scenario describes: synthetic, or loaded from WDI files."""
+def build_world(spec: SyntheticWorld | WDIWorld, dynamics: Dynamics | None = None) -> World:
+    """The world a scenario describes: synthetic, or loaded from WDI files.
+
+    Args:
+        spec: The scenario's world.
+        dynamics: The scenario's mechanism parameters (a real world's filing propensity
+            is read with them); default: the schema's defaults.
+    """
     if isinstance(spec, WDIWorld):
         from ipsim.wdi import load_world
 
-        return load_world(spec)
+        return load_world(spec, dynamics)
     return synthetic_world(spec)

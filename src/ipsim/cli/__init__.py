@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ipsim import __version__
 from ipsim.errors import IpsimError, ScenarioError
 
-COMMAND_MODULES = ("run", "inspect")
+COMMAND_MODULES = ("run", "inspect", "calibrate", "sweep", "viz")
 """Modules of ``ipsim.cli`` that each add commands, in the order of ``ipsim --help``."""
 
 EXIT_OK = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import networkx as nx
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
 from ipsim import kinds
 
@@ -91,25 +91,29 @@ def capacity_scores(model: IPModel) -> dict[str, np.ndarray]:
 
 
 def country_centrality(model: IPModel) -> np.ndarray:
-    """Eigenvector centrality of each country in the network of cross-border links."""
+    """Eigenvector centrality of each country in the network of cross-border links (max 1)."""
     net = model.network
     n_c = model.n_countries
     a = model.actor_country[net.u]
     b = model.actor_country[net.v]
     cross = a != b
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n_c))
     flat = np.bincount(
         np.minimum(a, b)[cross] * n_c + np.maximum(a, b)[cross],
         weights=net.weight[cross],
         minlength=n_c * n_c,
     )
-    for key in np.flatnonzero(flat):
-        graph.add_edge(int(key // n_c), int(key % n_c), weight=float(flat[key]))
-    if graph.number_of_edges() == 0:
-        return np.full(n_c, 1 / n_c)
-    centrality = nx.eigenvector_centrality_numpy(graph, weight="weight")
-    values = np.abs(np.array([centrality[i] for i in range(n_c)]))
+    adjacency = flat.reshape(n_c, n_c)
+    adjacency = adjacency + adjacency.T
+    # Eigenvector centrality is defined per connected component; a component's values
+    # are scaled by its share of the countries, so a small island is not a hub.
+    n_parts, part = connected_components(adjacency > 0, directed=False)
+    values = np.zeros(n_c)
+    for label in range(n_parts):
+        members = np.flatnonzero(part == label)
+        if len(members) < 2:
+            continue
+        _, vectors = np.linalg.eigh(adjacency[np.ix_(members, members)])
+        values[members] = np.abs(vectors[:, -1]) * len(members) / n_c
     return values / values.max() if values.max() > 0 else np.full(n_c, 1 / n_c)
 
 
