@@ -10,6 +10,17 @@ organisations' mean expertise at the end of the horizon, its spread across
 organisations, and the programme's gain against no programme (same world, same random
 numbers).
 
+**What it shows: ipsim does not reproduce the peak.** The curve is flat (the programme's
+gain at spillover 0.5: 0.0030 at rewiring 0 and 0.0031 at 1, sd 0.0002). The model's
+learning is one-dimensional and one-directional (the less expert partner moves towards the
+more expert one; the giver loses nothing), forgetting pulls each actor back to its own
+sustained level, and a rewired link reaches a uniformly random partner, so the pull is a
+linear mix of local and random partners and peaks, if at all, at an end. Cognitive-distance
+learning, homophily along the ring and sustained levels on a reference network were tried
+(about 180 sweeps): none gives a peak robust across worlds. Cowan and Jonard's peak rests
+on barter between partners each ahead in a different category of knowledge, which needs
+expertise as a vector; that is a model change left for a later issue.
+
     python experiments/network_rewiring.py [--worlds 3] [--workers 2]
 
 Writes results/network_rewiring/: expertise_by_rewiring.csv, network_rewiring.png and
