@@ -141,13 +141,13 @@ def test_money_a_full_cell_cannot_take_goes_to_the_other_cells():
 
 
 def test_commitments_never_exceed_what_a_cell_can_spend_in_a_step():
-    spec = small_scenario(programme={"budget": [{"kind": "core", "amount_musd": 500}],
-                                     "strategy": "uniform"})
+    spec = small_scenario(
+        programme={"budget": [{"kind": "core", "amount_musd": 500}], "strategy": "uniform"}
+    )
     model = IPModel(spec)
     for _ in range(4):
         capacity = np.stack([i.capacity() for i in model.interventions])
-        room = model.ledger.spending_room(model.unit_cost_cents, capacity,
-                                          model.countries.legal)
+        room = model.ledger.spending_room(model.unit_cost_cents, capacity, model.countries.legal)
         held = model.ledger.commitments.sum(axis=0)
         model.step()
         assert np.all(model.ledger.commitments.sum(axis=0) <= np.maximum(room, held) + 1)

@@ -111,9 +111,14 @@ def test_agents_are_views_on_the_model_state():
 def test_network_hub_handles_a_network_split_into_islands():
     from ipsim.strategies.base import country_centrality
 
-    spec = small_scenario(world={"n_countries": 8, "stakeholders_per_country": 10, "seed": 1,
-                                 "network": {"cross_border_share": 0.0, "academic_links": 0,
-                                             "donor_links": 0}})
+    spec = small_scenario(
+        world={
+            "n_countries": 8,
+            "stakeholders_per_country": 10,
+            "seed": 1,
+            "network": {"cross_border_share": 0.0, "academic_links": 0, "donor_links": 0},
+        }
+    )
     model = IPModel(spec.with_strategy("network_hub"))
     values = country_centrality(model)
     assert np.all(np.isfinite(values)) and values.max() == 1.0

@@ -76,8 +76,9 @@ class IPModel(mesa.Model):
         recorder: Indicators collected at every step.
     """
 
-    def __init__(self, spec: Scenario | None = None, *, rng: int | None = None,
-                 world: World | None = None):
+    def __init__(
+        self, spec: Scenario | None = None, *, rng: int | None = None, world: World | None = None
+    ):
         spec = spec if spec is not None else Scenario()
         seed = spec.seed if rng is None else int(rng)
         super().__init__(rng=seed)
@@ -94,14 +95,19 @@ class IPModel(mesa.Model):
 
         world_streams = Streams(spec.world.seed)
         self.stakeholders, stakeholder_expertise = sample_stakeholders(
-            self.world, spec.world.stakeholders_per_country, world_streams)
+            self.world, spec.world.stakeholders_per_country, world_streams
+        )
         self.n_stakeholders = self.stakeholders.n
-        self.network = build_network(self.world, self.stakeholders, spec.world.network,
-                                     world_streams.generator("world.network"))
-        self.expertise = np.concatenate([self.world.office_expertise.copy(),
-                                         stakeholder_expertise])
-        self.actor_country = np.concatenate([np.arange(self.n_countries),
-                                             self.stakeholders.country])
+        self.network = build_network(
+            self.world,
+            self.stakeholders,
+            spec.world.network,
+            world_streams.generator("world.network"),
+        )
+        self.expertise = np.concatenate([self.world.office_expertise.copy(), stakeholder_expertise])
+        self.actor_country = np.concatenate(
+            [np.arange(self.n_countries), self.stakeholders.country]
+        )
         self.countries = self._initial_country_state()
         self.stakeholder_patents = np.zeros(self.n_stakeholders, np.int64)
         self.stakeholder_trademarks = np.zeros(self.n_stakeholders, np.int64)
@@ -111,17 +117,22 @@ class IPModel(mesa.Model):
         self._size_office_capacity()
 
         self.interventions: list[Intervention] = [
-            INTERVENTIONS.get(item.type)(self, item.resolved_params(),
-                                         item.resolved_unit_cost(), index)
+            INTERVENTIONS.get(item.type)(
+                self, item.resolved_params(), item.resolved_unit_cost(), index
+            )
             for index, item in enumerate(spec.programme.interventions)
         ]
         self.unit_cost_cents = np.array(
-            [usd_to_cents(i.unit_cost_usd) for i in self.interventions], np.int64)
+            [usd_to_cents(i.unit_cost_usd) for i in self.interventions], np.int64
+        )
         self.strategy: Strategy = STRATEGIES.get(spec.programme.strategy)(self)
         self.ledger = Ledger(
-            spec.programme, self.world.codes, self.world.region,
+            spec.programme,
+            self.world.codes,
+            self.world.region,
             partner_weight=self.orgs_by_kind[:, kinds.Kind.LARGE_FIRM],
-            n_interventions=len(self.interventions), n_steps=self.n_steps,
+            n_interventions=len(self.interventions),
+            n_steps=self.n_steps,
             n_steps_per_year=self.steps_per_year,
         )
         self.last_spending: StepSpending | None = None
@@ -141,16 +152,25 @@ class IPModel(mesa.Model):
     def _initial_country_state(self) -> CountryState:
         w = self.world
         d = self.spec.dynamics
-        rd = np.where(np.isnan(w.rd_intensity),
-                      mechanisms.rd_intensity(w.gdp_per_capita, d.rd_income_elasticity),
-                      w.rd_intensity)
+        rd = np.where(
+            np.isnan(w.rd_intensity),
+            mechanisms.rd_intensity(w.gdp_per_capita, d.rd_income_elasticity),
+            w.rd_intensity,
+        )
         zeros = np.zeros(w.n)
         return CountryState(
-            region=w.region.copy(), income=w.income.copy(), population=w.population.copy(),
-            gdp_per_capita=w.gdp_per_capita.copy(), internet=w.internet.copy(),
-            rd_intensity=rd, legal=w.legal_maturity.copy(), legal_lagged=w.legal_maturity.copy(),
+            region=w.region.copy(),
+            income=w.income.copy(),
+            population=w.population.copy(),
+            gdp_per_capita=w.gdp_per_capita.copy(),
+            internet=w.internet.copy(),
+            rd_intensity=rd,
+            legal=w.legal_maturity.copy(),
+            legal_lagged=w.legal_maturity.copy(),
             automation=np.asarray(AUTOMATION_START)[w.income].astype(float),
-            examiners=zeros.copy(), backlog=zeros.copy(), pendency=w.pendency_years.copy(),
+            examiners=zeros.copy(),
+            backlog=zeros.copy(),
+            pendency=w.pendency_years.copy(),
         )
 
     def _sustained_levels(self) -> np.ndarray:
@@ -169,8 +189,9 @@ class IPModel(mesa.Model):
         n_c = self.n_countries
         E_o = self.expertise[:n_c]
         if tau < 1:
-            base[:n_c] = (E_o / (1 - tau) - d.entry_expertise * tau / (1 - tau)
-                          - (E_o + gain[:n_c]) * r) / (1 - r)
+            base[:n_c] = (
+                E_o / (1 - tau) - d.entry_expertise * tau / (1 - tau) - (E_o + gain[:n_c]) * r
+            ) / (1 - r)
         return np.clip(base, 0.0, 1.0)
 
     def _size_office_capacity(self) -> None:
@@ -178,8 +199,11 @@ class IPModel(mesa.Model):
         c = self.countries
         d = self.spec.dynamics
         inflow = self.resident_mean_by_country + self.nonresident_mean
-        per_examiner = (d.examiner_productivity * (1 + d.automation_gain * c.automation)
-                        * (0.5 + self.office_expertise))
+        per_examiner = (
+            d.examiner_productivity
+            * (1 + d.automation_gain * c.automation)
+            * (0.5 + self.office_expertise)
+        )
         # Fractional examiners: a small office spends part of its staff time on patents.
         c.examiners = np.maximum(inflow / per_examiner, 1e-3)
         c.backlog = c.pendency * inflow
@@ -200,8 +224,11 @@ class IPModel(mesa.Model):
     def orgs_by_kind(self) -> np.ndarray:
         """Organisations per country and kind, shape (countries, kinds)."""
         s = self.stakeholders
-        flat = np.bincount(s.country * kinds.N_KINDS + s.kind, weights=s.size,
-                           minlength=self.n_countries * kinds.N_KINDS)
+        flat = np.bincount(
+            s.country * kinds.N_KINDS + s.kind,
+            weights=s.size,
+            minlength=self.n_countries * kinds.N_KINDS,
+        )
         return flat.reshape(self.n_countries, kinds.N_KINDS)
 
     @cached_property
@@ -241,12 +268,13 @@ class IPModel(mesa.Model):
         c = self.countries
         r_and_d = c.rd_intensity * c.gdp_per_capita / R_AND_D_REFERENCE_USD
         legal = mechanisms.legal_factor(c.legal, d.legal_filing_floor)
-        will = mechanisms.will_to_file(c.pendency, d.pendency_reference_years,
-                                       d.pendency_sensitivity)
+        will = mechanisms.will_to_file(
+            c.pendency, d.pendency_reference_years, d.pendency_sensitivity
+        )
         s = self.stakeholders
         is_legal = (s.kind == kinds.Kind.LEGAL_PRACTITIONER).astype(float)
         support = 0.6 + 0.8 * self.by_country(self.stakeholder_expertise, s.size * is_legal)
-        return self.filing_propensity * r_and_d ** d.filing_elasticity * legal * will * support
+        return self.filing_propensity * r_and_d**d.filing_elasticity * legal * will * support
 
     @property
     def resident_mean(self) -> np.ndarray:
@@ -255,10 +283,15 @@ class IPModel(mesa.Model):
             d = self.spec.dynamics
             s = self.stakeholders
             expertise = (self.stakeholder_expertise / EXPERTISE_REFERENCE) ** (
-                d.expertise_filing_elasticity)
+                d.expertise_filing_elasticity
+            )
             self._cache["resident_mean"] = (
-                s.size * kinds.PATENT_RATE[s.kind] * expertise * self._aware_factor()
-                * self._country_filing_factor()[s.country])
+                s.size
+                * kinds.PATENT_RATE[s.kind]
+                * expertise
+                * self._aware_factor()
+                * self._country_filing_factor()[s.country]
+            )
         return self._cache["resident_mean"]
 
     @property
@@ -275,8 +308,13 @@ class IPModel(mesa.Model):
         market = np.sqrt(c.gdp_per_capita / 10_000.0)
         legal = mechanisms.legal_factor(c.legal, d.legal_filing_floor)
         expertise = np.sqrt(self.stakeholder_expertise / EXPERTISE_REFERENCE)
-        return (s.size * kinds.TRADEMARK_RATE[s.kind] * expertise * self._aware_factor()
-                * (market * legal)[s.country])
+        return (
+            s.size
+            * kinds.TRADEMARK_RATE[s.kind]
+            * expertise
+            * self._aware_factor()
+            * (market * legal)[s.country]
+        )
 
     @property
     def nonresident_mean(self) -> np.ndarray:
@@ -285,21 +323,32 @@ class IPModel(mesa.Model):
         c = self.countries
         market = c.gdp_per_capita * c.population / 1e9
         legal = mechanisms.legal_factor(c.legal_lagged, d.legal_filing_floor)
-        will = mechanisms.will_to_file(c.pendency, d.pendency_reference_years,
-                                       d.pendency_sensitivity)
-        return d.nonresident_scale * market ** d.nonresident_market_elasticity * legal**2 * will
+        will = mechanisms.will_to_file(
+            c.pendency, d.pendency_reference_years, d.pendency_sensitivity
+        )
+        return d.nonresident_scale * market**d.nonresident_market_elasticity * legal**2 * will
 
     @property
     def office_capacity(self) -> np.ndarray:
         """Applications each office can examine per year."""
         d = self.spec.dynamics
         c = self.countries
-        return ((c.examiners + c.grant_examiners) * d.examiner_productivity
-                * (1 + d.automation_gain * c.automation) * (0.5 + self.office_expertise))
+        return (
+            (c.examiners + c.grant_examiners)
+            * d.examiner_productivity
+            * (1 + d.automation_gain * c.automation)
+            * (0.5 + self.office_expertise)
+        )
 
     # ------------------------------------------------------------- delivery
-    def train(self, trainees: np.ndarray, effect_sd: float, kind_shares: np.ndarray,
-              office_share: float, count_as_trained: bool = True) -> None:
+    def train(
+        self,
+        trainees: np.ndarray,
+        effect_sd: float,
+        kind_shares: np.ndarray,
+        office_share: float,
+        count_as_trained: bool = True,
+    ) -> None:
         """Raise expertise of the people trained in each country.
 
         A share ``office_share`` of each country's trainees are examiners; the rest are
@@ -321,8 +370,7 @@ class IPModel(mesa.Model):
         d = self.spec.dynamics
         c = self.countries
         n_c = self.n_countries
-        gamma = mechanisms.absorptive_capacity(self.expertise, d.absorptive_k,
-                                               d.absorptive_floor)
+        gamma = mechanisms.absorptive_capacity(self.expertise, d.absorptive_k, d.absorptive_floor)
         gain = effect_sd * self.expertise_sd * gamma
         at_office = np.floor(trainees * office_share)
         examiners = np.maximum(c.examiners + c.grant_examiners, 1.0)
@@ -349,8 +397,7 @@ class IPModel(mesa.Model):
         marginal = self.resident_mean * d.expertise_filing_elasticity / E * delta
         cell = s.country * kinds.N_KINDS + s.kind
         total = np.bincount(cell, weights=marginal, minlength=self.n_countries * kinds.N_KINDS)
-        per_org = total.reshape(self.n_countries, kinds.N_KINDS) / np.maximum(
-            self.orgs_by_kind, 1)
+        per_org = total.reshape(self.n_countries, kinds.N_KINDS) / np.maximum(self.orgs_by_kind, 1)
         life_years = d.expertise_half_life_months / 12 / np.log(2)
         return per_org * life_years
 
@@ -358,10 +405,12 @@ class IPModel(mesa.Model):
         """Extra filings per year if office capacity were multiplied by ``capacity_ratio``."""
         d = self.spec.dynamics
         c = self.countries
-        now = mechanisms.will_to_file(c.pendency, d.pendency_reference_years,
-                                      d.pendency_sensitivity)
-        then = mechanisms.will_to_file(c.pendency / capacity_ratio,
-                                       d.pendency_reference_years, d.pendency_sensitivity)
+        now = mechanisms.will_to_file(
+            c.pendency, d.pendency_reference_years, d.pendency_sensitivity
+        )
+        then = mechanisms.will_to_file(
+            c.pendency / capacity_ratio, d.pendency_reference_years, d.pendency_sensitivity
+        )
         return (self.resident_mean_by_country + self.nonresident_mean) * (then / now - 1)
 
     def spillover_gain(self, boost: float) -> np.ndarray:
@@ -369,8 +418,9 @@ class IPModel(mesa.Model):
         d = self.spec.dynamics
         E = np.maximum(self.expertise, 1e-6)
         gamma = mechanisms.absorptive_capacity(E, d.absorptive_k, d.absorptive_floor)
-        extra = (mechanisms.step_fraction(d.spillover_rate * (1 + boost), 1.0)
-                 - mechanisms.step_fraction(d.spillover_rate, 1.0))
+        extra = mechanisms.step_fraction(
+            d.spillover_rate * (1 + boost), 1.0
+        ) - mechanisms.step_fraction(d.spillover_rate, 1.0)
         delta = (extra * gamma * self.network.upward_pull(self.expertise))[self.n_countries :]
         marginal = self.resident_mean * d.expertise_filing_elasticity / E[self.n_countries :]
         return self.by_country(marginal * delta)
@@ -421,12 +471,10 @@ class IPModel(mesa.Model):
         c.population *= np.exp(pop_growth * dt)
         c.gdp_per_capita *= np.exp(gdp_growth * dt)
         c.examiners *= np.exp((pop_growth + gdp_growth) * dt)
-        c.internet = mechanisms.logistic_step(c.internet, d.internet_growth, d.internet_ceiling,
-                                              dt)
+        c.internet = mechanisms.logistic_step(c.internet, d.internet_growth, d.internet_ceiling, dt)
         if np.isnan(self.world.rd_intensity).any():
             derived = mechanisms.rd_intensity(c.gdp_per_capita, d.rd_income_elasticity)
-            c.rd_intensity = np.where(np.isnan(self.world.rd_intensity), derived,
-                                      c.rd_intensity)
+            c.rd_intensity = np.where(np.isnan(self.world.rd_intensity), derived, c.rd_intensity)
         lag = d.nonresident_lag_years
         follow = 1.0 if lag == 0 else -np.expm1(-dt / lag)
         c.legal_lagged += (c.legal - c.legal_lagged) * follow
@@ -437,13 +485,15 @@ class IPModel(mesa.Model):
         if weights.shape != expected or not np.all(np.isfinite(weights)) or (weights < 0).any():
             raise ValueError(
                 f"strategy '{self.strategy.name}' returned invalid weights: need finite, "
-                f"non-negative values of shape {expected}, got shape {weights.shape}")
+                f"non-negative values of shape {expected}, got shape {weights.shape}"
+            )
         capacity = np.stack([i.capacity() for i in self.interventions])
         room = self.ledger.spending_room(self.unit_cost_cents, capacity, self.countries.legal)
         self.ledger.commit(index, weights, room)
         partners = int((self.ledger.commitments.sum(axis=(0, 1)) > 0).sum())
-        spending = self.ledger.purchase(self.unit_cost_cents, capacity, self.countries.legal,
-                                        partners)
+        spending = self.ledger.purchase(
+            self.unit_cost_cents, capacity, self.countries.legal, partners
+        )
         for intervention, units in zip(self.interventions, spending.units, strict=True):
             if units.any():
                 intervention.deliver(units)
@@ -506,15 +556,13 @@ class IPModel(mesa.Model):
         u, v = np.concatenate(us), np.concatenate(vs)
         types = stakeholder_link_type(s.kind[u], s.kind[v])
         n_c = self.n_countries
-        self.network.add(u + n_c, v + n_c, types,
-                         type_weights(self.spec.world.network)[types])
+        self.network.add(u + n_c, v + n_c, types, type_weights(self.spec.world.network)[types])
 
     def _streams_by_country(self, name: str) -> list[np.random.Generator]:
         """The per-country generators of a named process (looked up once per model)."""
         gens = self._country_streams.get(name)
         if gens is None:
-            gens = self._country_streams[name] = self.streams.per_country(name,
-                                                                          self.n_countries)
+            gens = self._country_streams[name] = self.streams.per_country(name, self.n_countries)
         return gens
 
     def _filings(self) -> None:
@@ -545,10 +593,16 @@ class IPModel(mesa.Model):
         seg = np.zeros(n_c + 1, np.int64)
         np.cumsum(n_pat + n_tm + n_nr, out=seg[1:])
         pat_pos = seg[pat_c] + np.arange(len(pat_at)) - np.searchsorted(pat_at, s.start)[pat_c]
-        tm_pos = (seg[tm_c] + n_pat[tm_c] + np.arange(len(tm_at))
-                  - np.searchsorted(tm_at, s.start)[tm_c])
-        nr_pos = (seg[nr_c] + n_pat[nr_c] + n_tm[nr_c] + np.arange(len(nr_at))
-                  - np.searchsorted(nr_at, 2 * np.arange(n_c + 1))[nr_c])
+        tm_pos = (
+            seg[tm_c] + n_pat[tm_c] + np.arange(len(tm_at)) - np.searchsorted(tm_at, s.start)[tm_c]
+        )
+        nr_pos = (
+            seg[nr_c]
+            + n_pat[nr_c]
+            + n_tm[nr_c]
+            + np.arange(len(nr_at))
+            - np.searchsorted(nr_at, 2 * np.arange(n_c + 1))[nr_c]
+        )
         r = np.empty(seg[-1])
         prob = np.empty(seg[-1])
         r[pat_pos] = shape[pat_at]
@@ -579,8 +633,7 @@ class IPModel(mesa.Model):
         c.backlog += c.patents_resident + c.patents_nonresident
         c.examined = np.minimum(c.backlog, capacity * self.dt)
         c.backlog -= c.examined
-        c.pendency = np.divide(c.backlog, capacity, out=np.zeros_like(capacity),
-                               where=capacity > 0)
+        c.pendency = np.divide(c.backlog, capacity, out=np.zeros_like(capacity), where=capacity > 0)
         c.grant_examiners *= np.exp(-self.dt)
 
     # ------------------------------------------------------------ inspection
@@ -605,13 +658,14 @@ class IPModel(mesa.Model):
         """The partnership network as a networkx graph, with actor attributes."""
         n_c = self.n_countries
         role = np.array(["office"] * n_c + [kinds.KIND_LABELS[k] for k in self.stakeholders.kind])
-        return self.network.to_networkx({
-            "country": self.world.codes[self.actor_country],
-            "role": role,
-            "expertise": self.expertise,
-        })
+        return self.network.to_networkx(
+            {
+                "country": self.world.codes[self.actor_country],
+                "role": role,
+                "expertise": self.expertise,
+            }
+        )
 
     def tables(self, **labels: Any) -> Any:
         """The tidy metrics table of this run (see :mod:`ipsim.recorder`)."""
         return self.recorder.to_frame(**labels)
-

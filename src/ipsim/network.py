@@ -49,7 +49,11 @@ class PartnershipNetwork:
     """
 
     def __init__(
-        self, n_actors: int, u: np.ndarray, v: np.ndarray, link_type: np.ndarray,
+        self,
+        n_actors: int,
+        u: np.ndarray,
+        v: np.ndarray,
+        link_type: np.ndarray,
         weight: np.ndarray,
     ):
         self.n_actors = n_actors
@@ -129,17 +133,16 @@ class PartnershipNetwork:
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Weighted mean of ``values`` over each actor's partners (0 for isolated actors)."""
-        total = np.bincount(self.rows, weights=self.data * values[self.cols],
-                            minlength=self.n_actors)
-        return np.divide(total, self.strength, out=np.zeros_like(total),
-                         where=self.strength > 0)
+        total = np.bincount(
+            self.rows, weights=self.data * values[self.cols], minlength=self.n_actors
+        )
+        return np.divide(total, self.strength, out=np.zeros_like(total), where=self.strength > 0)
 
     def upward_pull(self, values: np.ndarray) -> np.ndarray:
         """Weighted mean of ``max(0, values[j] - values[i])`` over each actor's partners."""
         gap = np.maximum(values[self.cols] - values[self.rows], 0.0)
         total = np.bincount(self.rows, weights=self.data * gap, minlength=self.n_actors)
-        return np.divide(total, self.strength, out=np.zeros_like(total),
-                         where=self.strength > 0)
+        return np.divide(total, self.strength, out=np.zeros_like(total), where=self.strength > 0)
 
     def neighbours(self, actor: int) -> np.ndarray:
         """Partners of one actor."""
@@ -222,8 +225,9 @@ def build_network(
                 same_region = np.flatnonzero(
                     (region_of_stakeholder == world.region[c]) & (stakeholders.country != c)
                 )
-                pool = same_region if len(same_region) else np.flatnonzero(
-                    stakeholders.country != c)
+                pool = (
+                    same_region if len(same_region) else np.flatnonzero(stakeholders.country != c)
+                )
                 if len(pool):
                     new_b[abroad] = pool[rng.integers(0, len(pool), int(abroad.sum()))]
             b = b.copy()

@@ -50,28 +50,42 @@ class Indicator:
 COUNTRY_INDICATORS: tuple[Indicator, ...] = (
     Indicator("patent_filings_resident", "Resident patent applications.", kind="flow"),
     Indicator("patent_filings_nonresident", "Non-resident patent applications.", kind="flow"),
-    Indicator("trademark_filings", "Trademark applications (resident and non-resident).",
-              kind="flow"),
-    Indicator("resident_filings_per_million",
-              "Resident patent applications per million people, at a yearly rate.",
-              "mean:population", kind="rate"),
-    Indicator("stakeholder_expertise", "Organisations' mean IP expertise, in [0, 1].",
-              "mean:organisations"),
+    Indicator(
+        "trademark_filings", "Trademark applications (resident and non-resident).", kind="flow"
+    ),
+    Indicator(
+        "resident_filings_per_million",
+        "Resident patent applications per million people, at a yearly rate.",
+        "mean:population",
+        kind="rate",
+    ),
+    Indicator(
+        "stakeholder_expertise",
+        "Organisations' mean IP expertise, in [0, 1].",
+        "mean:organisations",
+    ),
     Indicator("office_expertise", "Examiners' mean expertise, in [0, 1].", "mean:examiners"),
     Indicator("awareness", "Share of organisations aware of IP.", "mean:organisations"),
     Indicator("legal_maturity", "Legal-framework maturity, in [0, 1].", "mean:population"),
-    Indicator("people_trained", "People trained so far (in person, trainers and their "
-              "trainees, completed e-learning)."),
+    Indicator(
+        "people_trained",
+        "People trained so far (in person, trainers and their trainees, completed e-learning).",
+    ),
     Indicator("elearning_completions", "E-learning courses completed so far."),
     Indicator("reforms_enacted", "Legal reforms enacted so far."),
     Indicator("backlog", "Patent applications awaiting examination."),
-    Indicator("pendency_years", "Years an application waits at the current examination rate.",
-              "mean:examiners"),
+    Indicator(
+        "pendency_years",
+        "Years an application waits at the current examination rate.",
+        "mean:examiners",
+    ),
     Indicator("automation", "Office automation level, in [0, 1].", "mean:examiners"),
     Indicator("examiners", "Examiners, including grant-funded ones."),
     Indicator("tiscs", "Active Technology and Innovation Support Centres."),
-    Indicator("spend_usd", "Programme money spent for the country so far (delivered, "
-              "overhead and leakage), USD."),
+    Indicator(
+        "spend_usd",
+        "Programme money spent for the country so far (delivered, overhead and leakage), USD.",
+    ),
     Indicator("delivered_usd", "Programme money that reached delivery so far, USD."),
     Indicator("population", "People."),
     Indicator("gdp_per_capita", "GDP per capita, USD.", "mean:population"),
@@ -88,7 +102,7 @@ WORLD_INDICATORS: dict[str, str] = {
     "gini_expertise": "Gini of organisations' mean expertise across countries.",
     "top5_share_filings": "Share of resident filings made in the five largest countries.",
     "income_gap_filings_per_million": "Resident filings per million, high-income group over "
-                                      "low- and lower-middle-income groups.",
+    "low- and lower-middle-income groups.",
     "income_gap_expertise": "Mean expertise, high-income minus low- and lower-middle-income.",
     "overhead_usd": "Programme money spent on overhead so far, USD.",
     "leakage_usd": "Programme money lost to leakage so far, USD.",
@@ -97,10 +111,11 @@ WORLD_INDICATORS: dict[str, str] = {
     "budget_usd": "The programme's total budget, USD.",
 }
 
-__doc__ = (__doc__ or "") + "\n".join(
-    f"- ``{i.name}``: {i.description}" for i in COUNTRY_INDICATORS
-) + "\n\nWorld-only indicators:\n\n" + "\n".join(
-    f"- ``{k}``: {v}" for k, v in WORLD_INDICATORS.items()
+__doc__ = (
+    (__doc__ or "")
+    + "\n".join(f"- ``{i.name}``: {i.description}" for i in COUNTRY_INDICATORS)
+    + "\n\nWorld-only indicators:\n\n"
+    + "\n".join(f"- ``{k}``: {v}" for k, v in WORLD_INDICATORS.items())
 )
 
 
@@ -117,9 +132,16 @@ class Recorder:
     def __init__(self, model: IPModel):
         shape = (model.n_steps + 1, model.n_countries)
         self.values = {i.name: np.zeros(shape) for i in COUNTRY_INDICATORS}
-        self.ledger = {k: np.zeros(model.n_steps + 1) for k in
-                       ("overhead_usd", "leakage_usd", "unspent_usd", "partner_match_usd",
-                        "budget_usd")}
+        self.ledger = {
+            k: np.zeros(model.n_steps + 1)
+            for k in (
+                "overhead_usd",
+                "leakage_usd",
+                "unspent_usd",
+                "partner_match_usd",
+                "budget_usd",
+            )
+        }
         self.rows = 0
         self.codes = model.world.codes
         self.region = model.world.region
@@ -139,7 +161,8 @@ class Recorder:
         v["patent_filings_nonresident"][t] = c.patents_nonresident
         v["trademark_filings"][t] = c.trademarks
         v["resident_filings_per_million"][t] = (
-            c.patents_resident * model.steps_per_year / c.population * 1e6)
+            c.patents_resident * model.steps_per_year / c.population * 1e6
+        )
         v["stakeholder_expertise"][t] = model.by_country(model.stakeholder_expertise, s.size)
         v["office_expertise"][t] = model.office_expertise
         v["awareness"][t] = model.by_country(s.aware.astype(float)) / model.orgs_by_country
@@ -201,11 +224,13 @@ class Recorder:
             return data.sum(axis=1)
         weight = values[indicator.aggregate.split(":")[1]][:, members]
         total = weight.sum(axis=1)
-        return np.divide((data * weight).sum(axis=1), total, out=np.zeros(len(total)),
-                         where=total > 0)
+        return np.divide(
+            (data * weight).sum(axis=1), total, out=np.zeros(len(total)), where=total > 0
+        )
 
-    def world_indicators(self, values: dict[str, np.ndarray] | None = None,
-                         steps: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def world_indicators(
+        self, values: dict[str, np.ndarray] | None = None, steps: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
         """The world-only indicators, one value per row (default: every step)."""
         if values is None:
             values = {k: v[: self.rows] for k, v in self.values.items()}
@@ -230,9 +255,11 @@ class Recorder:
             rich_rate = self._group(values, "resident_filings_per_million", rich)
             poor_rate = self._group(values, "resident_filings_per_million", poor)
             out["income_gap_filings_per_million"] = np.divide(
-                rich_rate, poor_rate, out=np.full(n_rows, np.nan), where=poor_rate > 0)
-            out["income_gap_expertise"] = (self._group(values, "stakeholder_expertise", rich)
-                                           - self._group(values, "stakeholder_expertise", poor))
+                rich_rate, poor_rate, out=np.full(n_rows, np.nan), where=poor_rate > 0
+            )
+            out["income_gap_expertise"] = self._group(
+                values, "stakeholder_expertise", rich
+            ) - self._group(values, "stakeholder_expertise", poor)
         else:
             out["income_gap_filings_per_million"] = np.full(n_rows, np.nan)
             out["income_gap_expertise"] = np.full(n_rows, np.nan)
@@ -258,7 +285,12 @@ class Recorder:
         # Columns are gathered as arrays and made into one frame at the end (building a
         # frame per block cost more than the run itself on small worlds).
         columns: dict[str, list[np.ndarray]] = {
-            "step": [], "year": [], "entity": [], "indicator": [], "value": []}
+            "step": [],
+            "year": [],
+            "entity": [],
+            "indicator": [],
+            "value": [],
+        }
 
         def add(entity: np.ndarray | str, indicator: str, data: np.ndarray) -> None:
             data = np.asarray(data, dtype=float)

@@ -204,7 +204,9 @@ class Dynamics(Frozen):
         0.15, 0, 20, "Bass imitation coefficient q (influence of partners), per year."
     )
     unaware_filing_factor: float = _num(
-        0.96, 0, 1,
+        0.96,
+        0,
+        1,
         "Filing propensity of an organisation unaware of IP, relative to an aware one. "
         "Calibrated (WDI backcast 2000 -> 2005, 2010; docs/CALIBRATION.md): near 1, i.e. "
         "awareness diffusion adds little to filings. Weakly identified and confounded "
@@ -212,13 +214,17 @@ class Dynamics(Frozen):
         "filing_elasticity 0.14) fits as well.",
     )
     filing_elasticity: float = _num(
-        0.85, 0, 2,
+        0.85,
+        0,
+        2,
         "Elasticity of patent filings to R&D input per head. Calibrated across countries "
         "(WDI backcast 2000 -> 2005, 2010; docs/CALIBRATION.md; weakly identified, see "
         "unaware_filing_factor); within firms Hausman, Hall and Griliches find 0.5-0.7.",
     )
     rd_income_elasticity: float = _num(
-        0.45, 0, 2,
+        0.45,
+        0,
+        2,
         "Elasticity of R&D intensity (% of GDP) to GDP per capita: estimated from WDI "
         "across countries (0.49 in 2000, 0.43 in 2005, 0.40 in 2010; docs/CALIBRATION.md).",
     )

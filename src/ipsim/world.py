@@ -144,8 +144,12 @@ def synthetic_world(spec: SyntheticWorld) -> World:
     """
     streams = Streams(spec.seed)
     rng = streams.generator("world.countries")
-    cells = [(r, g) for r, region in enumerate(REGIONS) for g in range(4)
-             if REGION_INCOME_COUNTS[region][g] > 0]
+    cells = [
+        (r, g)
+        for r, region in enumerate(REGIONS)
+        for g in range(4)
+        if REGION_INCOME_COUNTS[region][g] > 0
+    ]
     weights = np.array([REGION_INCOME_COUNTS[REGIONS[r]][g] for r, g in cells], dtype=float)
     counts = _apportion(weights, spec.n_countries)
     region = np.repeat([r for r, _ in cells], counts).astype(np.int64)
