@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ipsim.cli.common import positive
 from ipsim.errors import IpsimError
 
 
@@ -20,16 +21,6 @@ def _years(text: str) -> tuple[int, ...]:
         return tuple(int(y) for y in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"years separated by commas, got '{text}'") from None
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     cal.add_argument(
         "--trials",
-        type=_positive,
+        type=positive,
         default=60,
         help="completed trials the study should hold (default 60); running "
         "again continues the same study",
@@ -65,7 +56,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     cal.add_argument(
         "--stakeholders",
-        type=_positive,
+        type=positive,
         default=20,
         help="stakeholder agents per country (default 20)",
     )

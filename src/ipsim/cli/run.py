@@ -8,15 +8,8 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
+from ipsim.cli.common import non_negative, positive, runs_progress
 from ipsim.errors import IpsimError
 from ipsim.loading import load_scenario
 from ipsim.outputs import check_destination, write_results
@@ -39,10 +32,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="a scenario file or the name of a shipped scenario (default: default)",
     )
     run.add_argument("--out", type=Path, help="results folder (default: results/<name>/)")
-    run.add_argument("--replicates", type=_positive, help="replicates per strategy")
-    run.add_argument("--seed", type=_non_negative, help="seed (default: the scenario's)")
+    run.add_argument("--replicates", type=positive, help="replicates per strategy")
+    run.add_argument("--seed", type=non_negative, help="seed (default: the scenario's)")
     run.add_argument(
-        "--workers", type=_positive, help="local processes (default: all cores; 1: in this process)"
+        "--workers", type=positive, help="local processes (default: all cores; 1: in this process)"
     )
     run.add_argument("--force", action="store_true", help="replace an existing results folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -51,27 +44,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="rebuild figures and report.md from a results folder")
     report.add_argument("folder", type=Path, help="a folder written by 'ipsim run'")
     report.set_defaults(handler=report_command)
-
-
-def _positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -90,17 +62,7 @@ def run_command(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     failures: list[RunOutcome] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=args.quiet,
-        transient=True,
-    ) as bar:
+    with runs_progress(console, args.quiet) as bar:
         task = bar.add_task("runs", total=n_runs)
 
         def progress(outcome: RunOutcome) -> None:

@@ -8,15 +8,8 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
+from ipsim.cli.common import positive, runs_progress
 from ipsim.errors import IpsimError
 from ipsim.sweeps.core import plan_sweep, run_plan
 from ipsim.sweeps.files import read_sweep_file
@@ -48,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(tcp://host:8786); without an address, put it after the file",
     )
     where.add_argument("--serial", action="store_true", help="run in this process")
-    p.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
+    p.add_argument("--workers", type=positive, help="local processes (default: all cores)")
     p.add_argument(
         "--out", type=Path, help="results folder (default: the file's out, or results/<name>/)"
     )
@@ -59,16 +52,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=sweep_command)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def sweep_command(args: argparse.Namespace) -> int:
@@ -97,17 +80,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     counts: list[int] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=args.quiet,
-        transient=True,
-    ) as bar:
+    with runs_progress(console, args.quiet) as bar:
         task = bar.add_task("runs", total=len(plan))
 
         def progress(done: int, total: int) -> None:
