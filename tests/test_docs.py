@@ -29,3 +29,16 @@ def test_readme_gives_the_two_commands_first_and_every_indicator():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_readme_scenario_example_is_valid(tmp_path):
+    from ipsim.loading import load_scenario
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("```yaml\nschema_version: 1")
+    block = readme[start + len("```yaml\n") : readme.index("```", start + 7)]
+    path = tmp_path / "example.yaml"
+    path.write_text(block)
+    spec = load_scenario(path)
+    assert spec.programme.strategy == "digital_first"
+    assert [line.kind for line in spec.programme.budget] == ["core", "funds_in_trust", "co_funding"]
