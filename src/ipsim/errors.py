@@ -17,7 +17,7 @@ class ScenarioError(IpsimError):
 
     def __init__(self, source: str | None, problems: list[tuple[str, int | None, str]]):
         self.source = source
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda p: (p[1] is None, p[1] or 0))
         super().__init__(self.render())
 
     def render(self) -> str:
