@@ -109,6 +109,8 @@ class RegionalHub(Strategy):
     """
 
     description = "Regional hubs: train the trainers in one hub per region, share the rest."
+    trainer_priority = 0.25
+    """Extra weight of train-the-trainers in a hub, as a share of the whole programme mix."""
 
     def weights(self) -> np.ndarray:  # noqa: D102
         m = self.model
@@ -124,7 +126,8 @@ class RegionalHub(Strategy):
         trainers = self.mask("train_the_trainers")
         w = np.outer(shares * (1 - expertise), np.ones(m.n_countries))
         hub_weight = np.where(hub, size, 0.0)
-        w += np.outer(shares * expertise + trainers * shares.sum() * 0.25, hub_weight)
+        in_hubs = shares * expertise + trainers * shares.sum() * self.trainer_priority
+        w += np.outer(in_hubs, hub_weight)
         return w
 
 
