@@ -34,9 +34,14 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
+def run(scenario: Path, out: Path, *options: str) -> int:
+    """``ipsim run SCENARIO --out OUT --quiet OPTIONS...``; the exit status."""
+    return main(["run", str(scenario), "--out", str(out), "--quiet", *options])
+
+
 def test_run_writes_tables_figures_and_report(scenario_file, tmp_path, capsys):
     out = tmp_path / "results" / "tiny"
-    assert main(["run", str(scenario_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert run(scenario_file, out, "--workers", "1") == 0
     runs = pd.read_csv(out / "runs.csv")
     assert list(runs.columns[:7]) == [
         "run_id",
@@ -77,48 +82,17 @@ def test_existing_results_are_not_overwritten_without_force(scenario_file, tmp_p
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    assert main(["run", str(scenario_file), "--out", str(out), "--quiet"]) == 2
+    assert run(scenario_file, out) == 2
     assert "--force" in capsys.readouterr().err
     assert (out / "keep.txt").exists()
-    assert (
-        main(
-            [
-                "run",
-                str(scenario_file),
-                "--out",
-                str(out),
-                "--quiet",
-                "--replicates",
-                "1",
-                "--workers",
-                "1",
-                "--force",
-            ]
-        )
-        == 0
-    )
+    assert run(scenario_file, out, "--replicates", "1", "--workers", "1", "--force") == 0
     assert not (out / "keep.txt").exists()
     assert (out / "report.md").exists()
 
 
 def test_report_is_rebuilt_from_the_tables_alone(scenario_file, tmp_path):
     out = tmp_path / "out"
-    assert (
-        main(
-            [
-                "run",
-                str(scenario_file),
-                "--out",
-                str(out),
-                "--quiet",
-                "--replicates",
-                "2",
-                "--workers",
-                "1",
-            ]
-        )
-        == 0
-    )
+    assert run(scenario_file, out, "--replicates", "2", "--workers", "1") == 0
     before = (out / "report.md").read_text()
     (out / "report.md").unlink()
     for png in (out / "figures").glob("*.png"):
@@ -141,22 +115,7 @@ def test_an_interrupted_run_leaves_no_folder(scenario_file, tmp_path, monkeypatc
 
     monkeypatch.setattr(ipsim.report, "build_report", interrupt)
     out = tmp_path / "out"
-    assert (
-        main(
-            [
-                "run",
-                str(scenario_file),
-                "--out",
-                str(out),
-                "--quiet",
-                "--replicates",
-                "1",
-                "--workers",
-                "1",
-            ]
-        )
-        == 130
-    )
+    assert run(scenario_file, out, "--replicates", "1", "--workers", "1") == 130
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["tiny.yaml"]
 

@@ -34,7 +34,7 @@ ORGS_PER_MILLION = np.array([1500.0, 6.0, 80.0, 400.0, 20.0])
 SAMPLE_SHARE = np.array([0.35, 0.15, 0.15, 0.20, 0.15])
 
 # Patent applications per organisation per year at the reference state (R&D input
-# 1,000 USD per head, expertise 0.5, aware, mature law, no excess pendency).
+# 100 USD per head, expertise 0.5, aware, mature law, no excess pendency).
 PATENT_RATE = np.array([0.03, 2.0, 0.0, 0.04, 3.0])
 
 # Trademark applications per organisation per year at the reference market.

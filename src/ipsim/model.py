@@ -31,7 +31,7 @@ import numpy as np
 
 from ipsim import kinds, mechanisms
 from ipsim.agents import Country, IPOffice, Stakeholder
-from ipsim.budget import Ledger, StepSpending, usd_to_cents
+from ipsim.budget import Ledger, usd_to_cents
 from ipsim.interventions.base import Intervention
 from ipsim.network import build_network, stakeholder_link_type, type_weights
 from ipsim.recorder import Recorder
@@ -74,6 +74,8 @@ class IPModel(mesa.Model):
         strategy: The strategy deciding the allocation.
         interventions: The intervention types the programme can buy.
         recorder: Indicators collected at every step.
+        capacity: Units each (intervention, country) can absorb in the current step,
+            computed once per step before the strategy decides.
     """
 
     def __init__(
@@ -135,7 +137,7 @@ class IPModel(mesa.Model):
             n_steps=self.n_steps,
             n_steps_per_year=self.steps_per_year,
         )
-        self.last_spending: StepSpending | None = None
+        self.capacity = np.zeros((len(self.interventions), self.n_countries), np.int64)
 
         self.country_agents = [Country(self, c) for c in range(self.n_countries)]
         self.office_agents = [IPOffice(self, c) for c in range(self.n_countries)]
@@ -480,6 +482,7 @@ class IPModel(mesa.Model):
         c.legal_lagged += (c.legal - c.legal_lagged) * follow
 
     def _allocate_and_deliver(self, index: int) -> None:
+        self.capacity = np.stack([i.capacity() for i in self.interventions])
         weights = np.asarray(self.strategy.weights(), dtype=float)
         expected = (len(self.interventions), self.n_countries)
         if weights.shape != expected or not np.all(np.isfinite(weights)) or (weights < 0).any():
@@ -487,7 +490,7 @@ class IPModel(mesa.Model):
                 f"strategy '{self.strategy.name}' returned invalid weights: need finite, "
                 f"non-negative values of shape {expected}, got shape {weights.shape}"
             )
-        capacity = np.stack([i.capacity() for i in self.interventions])
+        capacity = self.capacity
         room = self.ledger.spending_room(self.unit_cost_cents, capacity, self.countries.legal)
         self.ledger.commit(index, weights, room)
         partners = int((self.ledger.commitments.sum(axis=(0, 1)) > 0).sum())
@@ -497,7 +500,6 @@ class IPModel(mesa.Model):
         for intervention, units in zip(self.interventions, spending.units, strict=True):
             if units.any():
                 intervention.deliver(units)
-        self.last_spending = spending
 
     def _spillover_increment(self, E: np.ndarray) -> np.ndarray:
         d = self.spec.dynamics

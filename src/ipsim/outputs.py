@@ -25,7 +25,6 @@ from ipsim.spec import Scenario
 
 RUNS_FILE = "runs.csv"
 METRICS_FILE = "metrics.csv"
-SUMMARY_FILE = "summary.csv"
 LINKS_FILE = "network_links.csv"
 IMPUTED_FILE = "imputed.csv"
 SCENARIO_FILE = "scenario.yaml"

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
-from ipsim import kinds
-
 if TYPE_CHECKING:
     from ipsim.model import IPModel
 
@@ -115,8 +113,3 @@ def country_centrality(model: IPModel) -> np.ndarray:
         _, vectors = np.linalg.eigh(adjacency[np.ix_(members, members)])
         values[members] = np.abs(vectors[:, -1]) * len(members) / n_c
     return values / values.max() if values.max() > 0 else np.full(n_c, 1 / n_c)
-
-
-def orgs_of_kind(model: IPModel, kind: kinds.Kind) -> np.ndarray:
-    """Organisations of one kind per country."""
-    return model.orgs_by_kind[:, int(kind)]

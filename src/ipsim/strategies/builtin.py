@@ -65,9 +65,8 @@ class ImpactMaximising(Strategy):
         if not (value > 0).any():
             return Uniform.weights(self)
         # Money each cell can still absorb this step, net of what is already committed.
-        room = np.stack(
-            [np.minimum(i.capacity(), 10**9) * i.unit_cost_usd for i in m.interventions]
-        ).astype(float)
+        unit_cost = np.array([i.unit_cost_usd for i in m.interventions])
+        room = np.minimum(m.capacity, 10**9) * unit_cost[:, None]
         room = np.maximum(room - m.ledger.commitments.sum(axis=0) / 100, 0.0)
         room[value <= 0] = 0.0
         per_step = m.ledger.balance.sum() / 100 / max(m.n_steps - m.steps + 1, 1)
