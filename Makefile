@@ -33,7 +33,7 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[fast]"
 	@touch $@
 
 $(TESTSTAMP): pyproject.toml | $(VENV)/bin/python

@@ -6,20 +6,24 @@ data collection or new partnerships. One :meth:`Kernel.step` does the work every
 stakeholder does in a step of :class:`ipsim.model.IPModel`:
 
 - learning along links (gather, upward gap, weighted sum per actor, absorptive capacity);
-- awareness diffusion (partners' weighted mean awareness, Bass probability, binomial);
+- awareness diffusion (partners' weighted mean awareness, Bass probability, binomial
+  adoption by inversion of uniforms);
 - forgetting towards the sustained level, examiners' turnover;
 - expected filings per agent (expertise, awareness, country factors) and their
-  negative-binomial draws (patents and trademarks);
+  negative-binomial draws (patents and trademarks: one uniform each, inverted, large means
+  from numpy's sampler);
 - totals per country (filings, mean expertise, awareness).
 
-It starts from a built model's arrays, so it runs on the same world and network.
+It starts from a built model's arrays, so it runs on the same world and network. The
+passes over the links and the inversion samplers are the core's own (compiled with numba
+when the core uses it, see ``ipsim.accel``), so kernel and core do the same work.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ipsim import kinds, mechanisms
+from ipsim import kinds, mechanisms, sampling
 from ipsim.model import EXPERTISE_REFERENCE, IPModel
 
 
@@ -38,11 +42,8 @@ class Kernel:
         self.rng = np.random.default_rng(seed)
         self.n_c = model.n_countries
         self.n = net.n_actors
-        self.rows, self.cols, self.data = net.rows, net.cols, net.data
+        self.net = net
         self.strength = net.strength
-        self.inv_strength = np.divide(
-            1.0, net.strength, out=np.zeros(self.n), where=net.strength > 0
-        )
         self.E = model.expertise.copy()
         self.base = model.expertise_base.copy()
         self.size = s.size.astype(np.int64)
@@ -77,22 +78,25 @@ class Kernel:
     def step(self) -> dict[str, np.ndarray]:
         """One step; returns the per-country totals."""
         n_c = self.n_c
-        rows, cols, data = self.rows, self.cols, self.data
         E = self.E
         # Learning along links.
-        gap = np.maximum(E[cols] - E[rows], 0.0)
-        pull = np.bincount(rows, weights=data * gap, minlength=self.n) * self.inv_strength
+        pull = self.net.upward_pull(E)
         gamma = self.floor + (1.0 - self.floor) * (1.0 - np.exp(-self.k * E))
         E += self.rate * gamma * pull
         np.minimum(E, 1.0, out=E)
         # Awareness diffusion.
         share = self.aware / self.size
         self.share_all[n_c:] = share
-        mean = np.bincount(rows, weights=data * self.share_all[cols], minlength=self.n)
+        mean = self.net.neighbour_mean(self.share_all)[n_c:]
         strength = self.strength[n_c:]
-        influence = (share + strength * (mean * self.inv_strength)[n_c:]) / (1 + strength)
+        influence = (share + strength * mean) / (1 + strength)
         prob = -np.expm1(-(self.p + self.q * influence) * self.dt)
-        self.aware += self.rng.binomial(self.size - self.aware, prob)
+        unaware = self.size - self.aware
+        adopt = sampling.binomial_inversion(self.rng.random(len(unaware)), unaware, prob)
+        large = adopt == sampling.FALLBACK
+        if large.any():
+            adopt[large] = self.rng.binomial(unaware[large], prob[large])
+        self.aware += adopt
         # Forgetting and turnover.
         E[:] = self.base + (E - self.base) * self.retention
         E[:n_c] = E[:n_c] * (1 - self.tau) + self.entry * self.tau
@@ -122,10 +126,12 @@ class Kernel:
         )
         filed = []
         for mean in (patents, trademarks):
-            at = np.flatnonzero(mean > 0)
-            r = self.shape[at]
-            draws = self.rng.negative_binomial(r, r / (r + mean[at]))
-            filed.append(np.bincount(self.country[at], weights=draws, minlength=n_c))
+            draws = sampling.nb_inversion(self.rng.random(len(mean)), mean, self.shape)
+            large = draws == sampling.FALLBACK
+            if large.any():
+                r = self.shape[large]
+                draws[large] = self.rng.negative_binomial(r, r / (r + mean[large]))
+            filed.append(np.bincount(self.country, weights=draws, minlength=n_c))
         return {
             "patents": filed[0],
             "trademarks": filed[1],

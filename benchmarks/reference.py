@@ -40,6 +40,7 @@ from ipsim.model import (
     IPModel,
 )
 from ipsim.network import stakeholder_link_type, type_weights
+from ipsim.sampling import BINOMIAL_INVERSION_MAX_MEAN, NB_INVERSION_MAX_MEAN
 from ipsim.spec import Scenario
 from ipsim.streams import Streams
 
@@ -57,6 +58,46 @@ RECORDED = (
     "legal_maturity",
 )
 """Country indicators the reference records every step (names as in ipsim.recorder)."""
+
+
+def nb_by_inversion(u: float, mean: float, shape: float) -> int:
+    """A negative-binomial count by inversion of the uniform ``u`` (-1: mean too large)."""
+    if mean > NB_INVERSION_MAX_MEAN:
+        return -1
+    if not mean > 0:
+        return 0
+    q = mean / (shape + mean)
+    term = math.exp(-shape * math.log1p(mean / shape))
+    cumulative = term
+    k = 0
+    while u >= cumulative:
+        k += 1
+        term *= (k - 1 + shape) / k * q
+        following = cumulative + term
+        if following <= cumulative:
+            break
+        cumulative = following
+    return k
+
+
+def binomial_by_inversion(u: float, n: int, p: float) -> int:
+    """A binomial count by inversion of the uniform ``u`` (-1: mean too large)."""
+    if n <= 0 or not p > 0:
+        return 0
+    if n * p > BINOMIAL_INVERSION_MAX_MEAN or p > 0.5:
+        return -1
+    s = p / (1 - p)
+    term = math.exp(n * math.log1p(-p))
+    cumulative = term
+    k = 0
+    while u >= cumulative and k < n:
+        k += 1
+        term *= (n - k + 1) / k * s
+        following = cumulative + term
+        if following <= cumulative:
+            break
+        cumulative = following
+    return k
 
 
 class Actor(mesa.Agent):
@@ -243,7 +284,14 @@ class Country(mesa.Agent):
     def adopt(self) -> None:
         """Draw how many of each stakeholder's unaware organisations become aware."""
         gen = self.model.streams.generator("awareness", self.index)
+        later = []
         for s in self.stakeholders:
+            count = binomial_by_inversion(gen.random(), s.size - s.aware, s.adoption)
+            if count < 0:
+                later.append(s)
+            else:
+                s.aware += count
+        for s in later:
             s.aware += int(gen.binomial(s.size - s.aware, s.adoption))
 
     def form_links(self) -> None:
@@ -290,10 +338,6 @@ class Country(mesa.Agent):
         market_legal = math.sqrt(self.gdp_per_capita / 10_000.0) * self.legal_factor(self.legal)
         patent_means = [s.patent_mean(country_factor) for s in self.stakeholders]
         trademark_means = [s.trademark_mean(market_legal) for s in self.stakeholders]
-        for s, mean in zip(self.stakeholders, patent_means, strict=True):
-            s.patents = self._draw(gen, mean, d.filing_dispersion * s.size * m.dt)
-        for s, mean in zip(self.stakeholders, trademark_means, strict=True):
-            s.trademarks = self._draw(gen, mean, d.filing_dispersion * s.size * m.dt)
         market = self.gdp_per_capita * self.population / 1e9
         legal = self.legal_factor(self.legal_lagged)
         nonresident = (
@@ -302,17 +346,33 @@ class Country(mesa.Agent):
             * (legal * legal)
             * self.will_to_file()
         ) * m.dt
-        shape = NONRESIDENT_SHAPE_PER_YEAR * m.dt
-        self.patents_nonresident = self._draw(gen, nonresident, shape)
-        own_trademarks = self._draw(gen, NONRESIDENT_TRADEMARK_RATIO * nonresident, shape)
+        nr_shape = NONRESIDENT_SHAPE_PER_YEAR * m.dt
+        # One uniform per count, in order; counts with a large mean are drawn afterwards.
+        patents = []
+        for s, mean in zip(self.stakeholders, patent_means, strict=True):
+            shape = d.filing_dispersion * s.size * m.dt
+            patents.append((s, mean, shape, nb_by_inversion(gen.random(), mean, shape)))
+        trademarks = []
+        for s, mean in zip(self.stakeholders, trademark_means, strict=True):
+            shape = d.filing_dispersion * s.size * m.dt
+            trademarks.append((s, mean, shape, nb_by_inversion(gen.random(), mean, shape)))
+        own = []
+        for mean in (nonresident, NONRESIDENT_TRADEMARK_RATIO * nonresident):
+            own.append((mean, nr_shape, nb_by_inversion(gen.random(), mean, nr_shape)))
+        for s, mean, shape, count in patents:
+            s.patents = count if count >= 0 else self._draw(gen, mean, shape)
+        for s, mean, shape, count in trademarks:
+            s.trademarks = count if count >= 0 else self._draw(gen, mean, shape)
+        self.patents_nonresident, own_trademarks = (
+            count if count >= 0 else self._draw(gen, mean, shape) for mean, shape, count in own
+        )
         self.patents_resident = sum(s.patents for s in self.stakeholders)
         self.trademarks = own_trademarks + sum(s.trademarks for s in self.stakeholders)
 
     @staticmethod
     def _draw(gen: np.random.Generator, mean: float, shape: float) -> int:
-        if mean > 0:
-            return int(gen.negative_binomial(shape, shape / (shape + mean)))
-        return 0
+        """A count with a large mean, from numpy's sampler."""
+        return int(gen.negative_binomial(shape, shape / (shape + mean)))
 
     def process(self) -> None:
         """The office examines what it can; the rest waits (backlog, pendency)."""

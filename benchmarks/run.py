@@ -288,6 +288,17 @@ def helper_benchmarks(quick: bool) -> dict[str, str]:
     return out
 
 
+def _numba_version() -> str | None:
+    """numba's version if the core uses its kernels (ipsim.accel), else None."""
+    from ipsim import accel
+
+    if not accel.enabled():
+        return None
+    import numba
+
+    return numba.__version__
+
+
 def machine() -> dict:
     import mesa
     import scipy
@@ -315,6 +326,7 @@ def machine() -> dict:
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "mesa": mesa.__version__,
+        "numba": _numba_version(),
         "platform": platform.platform(),
         "load_average_start": os.getloadavg(),
     }
@@ -332,7 +344,13 @@ def write_markdown(results: dict, path: Path) -> None:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, "
         f"{(m['memory_bytes'] or 0) / 2**30:.0f} GiB; Python {m['python']}, numpy "
-        f"{m['numpy']}, scipy {m['scipy']}, Mesa {m['mesa']}. Load average at the start "
+        f"{m['numpy']}, scipy {m['scipy']}, Mesa {m['mesa']}, "
+        + (
+            f"numba {m['numba']} (the core's compiled kernels in use)"
+            if m.get("numba")
+            else "no numba (the core's pure-numpy code)"
+        )
+        + ". Load average at the start "
         f"{', '.join(f'{x:.2f}' for x in m['load_average_start'])}, at the end "
         f"{', '.join(f'{x:.2f}' for x in results['load_average_end'])} (the machine is "
         "shared: wall times include waiting for a core, CPU times do not).",
@@ -447,46 +465,82 @@ def write_markdown(results: dict, path: Path) -> None:
     path.write_text("\n".join(lines))
 
 
-NOTES = """Profiled with pyinstrument (`python benchmarks/profile_step.py`, wall clock)
-and cProfile (CPU clock) on the default world (60 countries x 60 stakeholders, every
-built-in strategy) and at 100k and 1M stakeholders (no programme and uniform).
+NOTES = """Profiled with pyinstrument (`python benchmarks/profile_step.py`, wall clock),
+cProfile (CPU clock) and per-phase timers on the default world (60 countries x 60
+stakeholders, every built-in strategy) and at 100k and 1M stakeholders (no programme and
+uniform).
 
-- Default world (about 6 to 10 ms a step): resident and trademark filings take about
-  45% of a step, and a third of that is numpy's own argument checks in
-  `Generator.negative_binomial` (each array call computes and checks the largest
-  Poisson rate), paid on every one of the 120 per-country calls that keep common
-  random numbers; allocation takes about 25% (the eigenvector centrality of the
-  network-hub and regional-hub strategies, the ledger's water-filling, e-learning's
-  per-country draws); awareness about 11%; the yearly new partnerships about 9%;
-  learning along links 3%; the recorder under 2%. Building the tidy table took about
-  0.2 s per run, as much as the run, until it was built from arrays in one go.
-- 100k stakeholders and more: the random draws are about half of a step
-  (negative-binomial patents and trademarks for every stakeholder with a positive
-  mean, about 75 ns each, and the binomial awareness draws); then the two passes over
-  the links (learning: gather, gap, bincount; awareness: weighted neighbour mean),
-  the per-country sums (bincount) of the recorder and the filing factors, and, once a
-  year, merging new links into the CSR arrays. The bare kernel pays the same draws, so
-  the full step stays within about 1.3 to 1.6 times of it.
-- The Mesa reference spends its time in Python: each agent's loops over its partners
-  (learning, awareness) and three scalar generator calls per stakeholder and step.
-  Its speed (about 0.05 to 0.1 million stakeholder-updates per second) is far below
-  the 1.1 million of PLATFORM.md's one-rule diffusion because each update here is
-  several rules with random draws. The draws alone cost about 15 ms per step at 100k
-  stakeholders, so even the bare kernel is only about 50 times faster than the
-  reference there; a 100-fold lead would need cheaper random variates, which would
-  change the results (they are bit-identical for a seed). The core reaches 30 to 50
-  times at 100k stakeholders (33 and 42 to 48 in two full runs on this shared machine;
-  see the table): short of the goal of 100, for that reason.
+- 100k stakeholders, no programme, mean ms per step (CPU, measured while another job kept
+  both cores busy, so about 20% above a quiet machine), before and after the changes
+  below: filings 17.2 -> 5.4 (per-stakeholder means 2.5 -> 1.3, one uniform per count
+  from each country's stream 0.8, inversion 1.6, numpy's sampler for the few large means
+  0.5 to 1.7, per-country sums 0.2); awareness 7.3 -> 3.9 (neighbour mean 2.2 -> 1.25,
+  binomial draws 2.7 -> 1.4 with their uniforms); learning along links 4.5 -> 2.1
+  (upward pull 3.7 -> 1.3); new partnerships once a year 3.5 -> 3.8 amortised (14 to 18
+  ms per year, mostly merging about 15k links into 700k CSR entries: fresh arrays, page
+  faults, and numpy's weighted choice per country); recorder 1.5 -> 0.5; everything else
+  under 1 ms. Step 34.5 -> about 16 ms under that load.
+- Second round, 100k stakeholders, no programme, ms per step (wall, per-phase
+  timers over 12 steps, one other job on the machine): new partnerships 4.2 -> 1.4
+  amortised (16 -> about 5 ms per year: merge in place 10 -> 3, partner choice 3 -> 0.6);
+  filings 5.1 -> 4.6 (inversion kernels 0.5 -> 0.3 and 0.28 -> 0.21 ms: the ratio is
+  computed only for counts above 0, P(0) in place); awareness 3.6 -> 2.9 (one pass for
+  the adoption probability, neighbour mean 1.07 -> 0.97); learning along links 2.0 -> 1.6
+  (upward pull 1.14 -> 1.04, the rate per country). Step about 16.3 -> 11.5 ms. What is
+  left is mostly bound by the machine: two passes over 660k CSR entries (about 1 ms each,
+  a dependent chain of adds per actor), 300k uniforms (0.9 ms), the vectorised exp, log1p,
+  expm1 and power over 100k agents (about 1.2 ms in all; numpy's, so that both engines
+  agree bit for bit), and the yearly merge's two moves of the CSR arrays (2 ms a year).
+- Default world, one run in a fresh process: model time 0.27 s -> about 0.5 s with the
+  compiled kernels, because importing numba (0.17 to 0.27 s) and loading its cached
+  kernels (about 0.1 s) happen once per process, in the model's set-up (the run itself
+  is 0.13 s against 0.29 s with numpy). Using numpy below 10,000 stakeholders cut that
+  one run to 0.34 s (tried, measured with `make bench`), but every process that runs
+  more than two small models then loses: the serial sweep fell from 5.6 to 3.8 runs/s
+  and `ipsim run` on the default scenario (40 runs on 2 workers) took longer. The
+  kernels are therefore used at every size; the import is reported, not hidden.
 
-Optimisations made (results bit-identical for the same seed, checked by hashing every
-recorded indicator and the final state for every built-in strategy): new partnerships
-are merged into the sorted CSR arrays instead of re-sorting every link each year (the
-yearly link formation at 100k stakeholders went from 136 ms to about 15 ms); the
-negative-binomial parameters are computed once for all countries and each country's
-generator draws only its slice (no per-country masking and broadcasting);
-non-resident draws are scalar calls; per-country generators are looked up once per
-model; the tidy table is built from arrays in one DataFrame (5 to 10 times faster).
-numba was not needed: it would not make the draws cheaper without changing them.
+Optimisations made:
+
+- Random counts by inversion (`ipsim.sampling`): each country's stream gives one uniform
+  per count (its stakeholders' patents, trademarks, then non-residents'; its
+  stakeholders' awareness adoptions), the count is the smallest k with u < F(k), summed
+  term by term from P(0); counts with a large mean (negative binomial above 50, binomial
+  above 30 or p > 0.5) are drawn afterwards with numpy's sampler from the same stream.
+  The counts are exactly negative binomial (binomial) up to rounding (tested against
+  scipy's pmfs), common random numbers hold, and the results changed once (other draws);
+  the default scenario's outcomes agree with the earlier ones within their bands. numpy
+  drew a negative binomial as a gamma-Poisson mixture at about 50 ns; a uniform costs
+  3 ns and most counts have small means (median 0.02 a quarter).
+- Compiled kernels (`ipsim.accel`, numba from the `fast` extra; `IPSIM_NUMBA=0` or no
+  numba gives the pure-numpy code, which the tests also run and compare: counts equal,
+  floats within 1e-12): the inversion loops, the two passes over the links (one loop per
+  actor over its CSR row, 32-bit column indices), per-country sums over the contiguous
+  stakeholder blocks, and the yearly CSR insertion. numba was needed: vectorised numpy
+  inversion has to run in rounds with compaction (4 to 6 ms for 200k counts, as slow as
+  numpy's sampler), and the link passes are bound by gathers, temporaries and bincount
+  (3.5 ms for the upward pull against 1.3 compiled). P(0) is computed by numpy for both
+  engines (vectorised exp and log1p), so the engines agree on it bit for bit.
+- Per step, things that do not change are computed once: each stakeholder's size times
+  its kind's filing rates, the filing shapes, the legal practitioners' indices and
+  organisations (their mean expertise sums only their rows), the aware factor (shared by
+  patents and trademarks); the awareness pass reuses its buffers.
+- New partnerships (second round): the link and CSR arrays keep spare capacity (a quarter,
+  untouched so not resident) and new entries are merged in place from the back, block by
+  block (no fresh arrays, no page faults); positions come from a binary search in each
+  actor's row (no array of keys kept); rows are made from `indptr` only when the numpy
+  code needs them; columns are 32-bit; the strength is re-summed only for the rows that
+  changed. Partners are chosen by inverting one uniform per draw on each country's
+  cumulative attractiveness, numpy's own `choice` algorithm without its checks of `p`:
+  the same draws (tested against `Generator.choice` and the closed form), all countries
+  in one compiled pass.
+- Short CSR rows (8 partners or fewer) are summed in an unrolled loop, which the CPU
+  predicts better than a loop ending after a varying number of partners (the end of each
+  actor's loop was a mispredicted branch); the sums and their order are unchanged.
+- Earlier: new partnerships are merged into the sorted CSR arrays instead of re-sorting
+  every link each year (136 ms -> about 15 ms at 100k stakeholders), per-country
+  generators are looked up once per model, and the tidy table is built from arrays in
+  one DataFrame (5 to 10 times faster).
 """
 
 

@@ -139,8 +139,11 @@ class ZeroedModel(IPModel):
         return mean
 
 
-def test_filing_draws_are_those_of_one_negative_binomial_call_per_block():
-    from ipsim import mechanisms
+def test_filing_draws_are_those_of_one_sampler_call_per_country():
+    """Each country's stream gives its stakeholders' patents, their trademarks, then
+    non-residents' patents and trademarks: the draws of one ``sampling.negative_binomial``
+    call on the concatenated means (uniforms first, then the large means)."""
+    from ipsim import sampling
     from ipsim.model import NONRESIDENT_SHAPE_PER_YEAR, NONRESIDENT_TRADEMARK_RATIO
     from ipsim.streams import Streams
 
@@ -152,20 +155,21 @@ def test_filing_draws_are_those_of_one_negative_binomial_call_per_block():
     trademarks = model.trademark_mean * dt
     nonres = model.nonresident_mean * dt
     streams = Streams(5)
+    n_large = 0
     for c in range(model.n_countries):
         lo, hi = s.start[c], s.start[c + 1]
+        n = hi - lo
         gen = streams.generator("filings", c)
-        want_p = mechanisms.negative_binomial(gen, patents[lo:hi], shape[lo:hi])
-        want_t = mechanisms.negative_binomial(gen, trademarks[lo:hi], shape[lo:hi])
-        nr = mechanisms.negative_binomial(
-            gen,
-            np.array([nonres[c], NONRESIDENT_TRADEMARK_RATIO * nonres[c]]),
-            NONRESIDENT_SHAPE_PER_YEAR * dt,
-        )
-        np.testing.assert_array_equal(model.stakeholder_patents[lo:hi], want_p)
-        np.testing.assert_array_equal(model.stakeholder_trademarks[lo:hi], want_t)
-        assert model.countries.patents_nonresident[c] == nr[0]
-        assert model.countries.trademarks[c] == nr[1] + want_t.sum()
+        nr_mean = [nonres[c], NONRESIDENT_TRADEMARK_RATIO * nonres[c]]
+        mean = np.concatenate([patents[lo:hi], trademarks[lo:hi], nr_mean])
+        r = np.concatenate([shape[lo:hi], shape[lo:hi], [NONRESIDENT_SHAPE_PER_YEAR * dt] * 2])
+        n_large += int((mean > sampling.NB_INVERSION_MAX_MEAN).sum())
+        want = sampling.negative_binomial(gen, mean, r)
+        np.testing.assert_array_equal(model.stakeholder_patents[lo:hi], want[:n])
+        np.testing.assert_array_equal(model.stakeholder_trademarks[lo:hi], want[n : 2 * n])
+        assert model.countries.patents_nonresident[c] == want[2 * n]
+        assert model.countries.trademarks[c] == want[2 * n + 1] + want[n : 2 * n].sum()
+    assert n_large > 0  # some counts went to numpy's sampler
     assert model.stakeholder_patents[s.start[1] : s.start[2]].sum() == 0
     assert model.countries.patents_nonresident[2] == 0
     assert model.stakeholder_patents.sum() > 0

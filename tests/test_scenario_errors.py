@@ -20,6 +20,11 @@ BAD_INPUTS = {
         ["unknown key 'replicate'", "did you mean 'replicates'"],
     ),
     "wrong type": ("replicates: ten\n", "replicates", ["valid integer", "'ten'"]),
+    "unknown learning rule": (
+        "dynamics:\n  partner_learning: bartr\n",
+        "dynamics.partner_learning",
+        ["'spillover' or 'barter'"],
+    ),
     "out of range": ("replicates: 0\n", "replicates", ["greater than or equal to 1"]),
     "schema version": ("schema_version: 2\n", "schema_version", ["Input should be 1"]),
     "unknown strategy in compare": (

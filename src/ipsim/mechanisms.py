@@ -73,16 +73,13 @@ def negative_binomial(
 ) -> np.ndarray:
     """Over-dispersed counts with the given mean and shape (variance mean + mean^2/shape).
 
-    Hausman, Hall and Griliches (1984): patent counts are negative binomial.
+    Hausman, Hall and Griliches (1984): patent counts are negative binomial. Drawn the
+    model's way (:func:`ipsim.sampling.negative_binomial`: inversion of one uniform per
+    count, numpy's sampler for large means); a zero mean gives 0.
     """
-    mean = np.asarray(mean, dtype=float)
-    shape = np.broadcast_to(np.asarray(shape, dtype=float), mean.shape)
-    out = np.zeros(mean.shape, dtype=np.int64)
-    positive = mean > 0
-    if positive.any():
-        r = shape[positive]
-        out[positive] = rng.negative_binomial(r, r / (r + mean[positive]))
-    return out
+    from ipsim import sampling
+
+    return sampling.negative_binomial(rng, np.asarray(mean, dtype=float), shape)
 
 
 def logistic_step(share: np.ndarray, rate: float, ceiling: float, dt: float) -> np.ndarray:

@@ -11,7 +11,8 @@ Step order (one step is a quarter by default):
    release and commit money;
 3. delivery: commitments buy whole units, within each intervention's capacity;
 4. interventions' own dynamics (pending reforms, TISC lapses, trainers' cascades);
-5. spillover of expertise along partnership links, with absorptive capacity;
+5. learning along partnership links: spillover with absorptive capacity, or, under
+   ``dynamics.partner_learning: barter``, trades between matched pairs of partners;
 6. awareness diffusion (Bass), pushed by TISCs and campaigns;
 7. forgetting (towards each actor's sustained level) and staff turnover at offices;
 8. new partnerships, once a year (SKIN's partner attractiveness);
@@ -29,8 +30,9 @@ from typing import Any
 import mesa
 import numpy as np
 
-from ipsim import kinds, mechanisms
+from ipsim import accel, kinds, mechanisms, sampling
 from ipsim.agents import Country, IPOffice, Stakeholder
+from ipsim.barter import KnowledgeFields
 from ipsim.budget import Ledger, usd_to_cents
 from ipsim.interventions.base import Intervention
 from ipsim.network import build_network, stakeholder_link_type, type_weights
@@ -70,6 +72,8 @@ class IPModel(mesa.Model):
         stakeholders: Stakeholder state as arrays.
         network: The partnership network.
         expertise: Expertise of every actor (offices first, then stakeholders).
+        knowledge: Under barter, every actor's fields of expertise (:mod:`ipsim.barter`);
+            None under spillover.
         ledger: The programme's money.
         strategy: The strategy deciding the allocation.
         interventions: The intervention types the programme can buy.
@@ -100,6 +104,8 @@ class IPModel(mesa.Model):
             self.world, spec.world.stakeholders_per_country, world_streams
         )
         self.n_stakeholders = self.stakeholders.n
+        if accel.enabled():
+            accel.kernels()  # compiled (or loaded from numba's cache) once per process
         self.network = build_network(
             self.world,
             self.stakeholders,
@@ -115,6 +121,15 @@ class IPModel(mesa.Model):
         self.stakeholder_trademarks = np.zeros(self.n_stakeholders, np.int64)
         self._cache: dict[str, Any] = {}
         self._country_streams: dict[str, list[np.random.Generator]] = {}
+        self.knowledge = (
+            KnowledgeFields(
+                self.expertise,
+                spec.dynamics.knowledge_fields,
+                world_streams.generator("world.knowledge"),
+            )
+            if spec.dynamics.partner_learning == "barter"
+            else None
+        )
         self.expertise_base = self._sustained_levels()
         self._size_office_capacity()
 
@@ -146,6 +161,8 @@ class IPModel(mesa.Model):
             for i in range(self.n_stakeholders):
                 self._stakeholder_agents[i] = Stakeholder(self, i)
 
+        for name in ("awareness", "links"):  # per-country streams made once, at set-up
+            self._streams_by_country(name)
         self._filings()  # flows of the step before the start, so step 0 has filings
         self.recorder = Recorder(self)
         self.recorder.record(self)
@@ -175,6 +192,14 @@ class IPModel(mesa.Model):
             pendency=w.pendency_years.copy(),
         )
 
+    @cached_property
+    def retention(self) -> float:
+        """Share of expertise above the sustained level kept over one step (1: no forgetting)."""
+        d = self.spec.dynamics
+        if not d.forgetting:
+            return 1.0
+        return mechanisms.retention_per_step(d.expertise_half_life_months, self.dt)
+
     def _sustained_levels(self) -> np.ndarray:
         """Each actor's sustained expertise, set so the initial world is at rest.
 
@@ -182,8 +207,11 @@ class IPModel(mesa.Model):
         staff turnover balance at the initial expertise (clipped to [0, 1]).
         """
         d = self.spec.dynamics
-        r = mechanisms.retention_per_step(d.expertise_half_life_months, self.dt)
-        gain = self._spillover_increment(self.expertise)
+        r = self.retention
+        if self.knowledge is None:
+            gain = self._spillover_increment(self.expertise)
+        else:  # barter has no steady inflow: each actor's sustained level is its start
+            gain = np.zeros_like(self.expertise)
         if r >= 1:
             return self.expertise.copy()
         base = self.expertise - gain * r / (1 - r)
@@ -248,12 +276,20 @@ class IPModel(mesa.Model):
 
     def by_country(self, values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Sum (or weighted mean, when ``weights`` is given) of stakeholder values by country."""
-        country = self.stakeholders.country
         if weights is None:
-            return np.bincount(country, weights=values, minlength=self.n_countries)
-        total = np.bincount(country, weights=values * weights, minlength=self.n_countries)
-        norm = np.bincount(country, weights=weights, minlength=self.n_countries)
+            return self._country_sum(values)
+        total = self._country_sum(values * weights)
+        norm = self._country_sum(weights)
         return np.divide(total, norm, out=np.zeros_like(total), where=norm > 0)
+
+    def _country_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of stakeholder values by country, in index order (as a bincount would)."""
+        s = self.stakeholders
+        if accel.enabled():
+            out = np.empty(self.n_countries)
+            accel.kernels().segment_sum(s.start, np.ascontiguousarray(values), out)
+            return out
+        return np.bincount(s.country, weights=values, minlength=self.n_countries)
 
     @property
     def awareness_share(self) -> np.ndarray:
@@ -261,9 +297,20 @@ class IPModel(mesa.Model):
         return self.stakeholders.aware / self.stakeholders.size
 
     def _aware_factor(self) -> np.ndarray:
-        u = self.spec.dynamics.unaware_filing_factor
-        a = self.awareness_share
-        return a + (1 - a) * u
+        if "aware_factor" not in self._cache:
+            u = self.spec.dynamics.unaware_filing_factor
+            a = self.awareness_share
+            self._cache["aware_factor"] = a + (1 - a) * u
+        return self._cache["aware_factor"]
+
+    @cached_property
+    def _legal_practitioners(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Legal practitioners: their indices, sizes and organisations per country."""
+        s = self.stakeholders
+        at = np.flatnonzero(s.kind == kinds.Kind.LEGAL_PRACTITIONER)
+        size = s.size[at].astype(float)
+        orgs = np.bincount(s.country[at], weights=size, minlength=self.n_countries)
+        return at, size, orgs
 
     def _country_filing_factor(self) -> np.ndarray:
         d = self.spec.dynamics
@@ -273,10 +320,26 @@ class IPModel(mesa.Model):
         will = mechanisms.will_to_file(
             c.pendency, d.pendency_reference_years, d.pendency_sensitivity
         )
-        s = self.stakeholders
-        is_legal = (s.kind == kinds.Kind.LEGAL_PRACTITIONER).astype(float)
-        support = 0.6 + 0.8 * self.by_country(self.stakeholder_expertise, s.size * is_legal)
+        # Mean expertise of each country's legal practitioners, weighted by organisations
+        # (the other stakeholders have weight 0 and are left out of the sums).
+        at, size, orgs = self._legal_practitioners
+        country = self.stakeholders.country[at]
+        total = np.bincount(
+            country, weights=self.stakeholder_expertise[at] * size, minlength=len(orgs)
+        )
+        mean = np.divide(total, orgs, out=np.zeros_like(total), where=orgs > 0)
+        support = 0.6 + 0.8 * mean
         return self.filing_propensity * r_and_d**d.filing_elasticity * legal * will * support
+
+    @cached_property
+    def _patent_scale(self) -> np.ndarray:
+        s = self.stakeholders
+        return s.size * kinds.PATENT_RATE[s.kind]
+
+    @cached_property
+    def _trademark_scale(self) -> np.ndarray:
+        s = self.stakeholders
+        return s.size * kinds.TRADEMARK_RATE[s.kind]
 
     @property
     def resident_mean(self) -> np.ndarray:
@@ -287,13 +350,10 @@ class IPModel(mesa.Model):
             expertise = (self.stakeholder_expertise / EXPERTISE_REFERENCE) ** (
                 d.expertise_filing_elasticity
             )
-            self._cache["resident_mean"] = (
-                s.size
-                * kinds.PATENT_RATE[s.kind]
-                * expertise
-                * self._aware_factor()
-                * self._country_filing_factor()[s.country]
-            )
+            mean = self._patent_scale * expertise
+            mean *= self._aware_factor()
+            mean *= self._country_filing_factor()[s.country]
+            self._cache["resident_mean"] = mean
         return self._cache["resident_mean"]
 
     @property
@@ -309,14 +369,11 @@ class IPModel(mesa.Model):
         c = self.countries
         market = np.sqrt(c.gdp_per_capita / 10_000.0)
         legal = mechanisms.legal_factor(c.legal, d.legal_filing_floor)
-        expertise = np.sqrt(self.stakeholder_expertise / EXPERTISE_REFERENCE)
-        return (
-            s.size
-            * kinds.TRADEMARK_RATE[s.kind]
-            * expertise
-            * self._aware_factor()
-            * (market * legal)[s.country]
-        )
+        mean = np.sqrt(self.stakeholder_expertise / EXPERTISE_REFERENCE)
+        mean *= self._trademark_scale
+        mean *= self._aware_factor()
+        mean *= (market * legal)[s.country]
+        return mean
 
     @property
     def nonresident_mean(self) -> np.ndarray:
@@ -503,59 +560,115 @@ class IPModel(mesa.Model):
 
     def _spillover_increment(self, E: np.ndarray) -> np.ndarray:
         d = self.spec.dynamics
-        boost = self.countries.spillover_boost[self.actor_country]
-        rate = mechanisms.step_fraction(d.spillover_rate * (1 + boost), self.dt)
+        boost = self.countries.spillover_boost
+        # The rate per country, then per actor (the same values as computing it per actor).
+        rate = mechanisms.step_fraction(d.spillover_rate * (1 + boost), self.dt)[self.actor_country]
         gamma = mechanisms.absorptive_capacity(E, d.absorptive_k, d.absorptive_floor)
-        return rate * gamma * self.network.upward_pull(E)
+        gamma *= rate
+        gamma *= self.network.upward_pull(E)
+        return gamma
 
     def _spillover(self) -> None:
+        if self.knowledge is not None:
+            self._barter()
+            return
         self.expertise += self._spillover_increment(self.expertise)
+        np.minimum(self.expertise, 1.0, out=self.expertise)
+
+    def _barter(self) -> None:
+        d = self.spec.dynamics
+        boost = self.countries.spillover_boost[self.actor_country]
+        alpha = np.minimum(d.barter_share * (1 + boost), 1.0)
+        rounds = max(1, round(d.barter_rounds_per_year * self.dt))
+        net = self.network
+        gen = self.streams.generator("barter")
+        for _ in range(rounds):
+            self.knowledge.trade_round(self.expertise, net.u, net.v, net.weight, alpha, gen)
         np.minimum(self.expertise, 1.0, out=self.expertise)
 
     def _awareness(self) -> None:
         d = self.spec.dynamics
         s = self.stakeholders
         c = self.countries
-        share = np.concatenate([np.ones(self.n_countries), self.awareness_share])
+        share = self.awareness_share
+        everyone = self._actor_share  # offices count as aware
+        everyone[self.n_countries :] = share
         strength = self.network.strength[self.n_countries :]
-        partners = self.network.neighbour_mean(share)[self.n_countries :]
-        influence = (self.awareness_share + strength * partners) / (1 + strength)
-        p = d.bass_p + c.awareness_push[s.country]
-        prob = mechanisms.bass_adoption_probability(p, d.bass_q, influence, self.dt)
+        partners = self.network.neighbour_mean(everyone)[self.n_countries :]
+        if accel.enabled():  # one pass instead of ten; the same operations, so the same values
+            prob = np.empty(self.n_stakeholders)
+            accel.kernels().bass_exponent(
+                share,
+                strength,
+                partners,
+                d.bass_p,
+                c.awareness_push,
+                s.country,
+                d.bass_q,
+                self.dt,
+                prob,
+            )
+            np.expm1(prob, out=prob)
+            np.negative(prob, out=prob)
+        else:
+            influence = (share + strength * partners) / (1 + strength)
+            p = d.bass_p + c.awareness_push[s.country]
+            prob = mechanisms.bass_adoption_probability(p, d.bass_q, influence, self.dt)
         unaware = s.size - s.aware
-        for country, gen in enumerate(self._streams_by_country("awareness")):
-            lo, hi = s.start[country], s.start[country + 1]
-            s.aware[lo:hi] += gen.binomial(unaware[lo:hi], prob[lo:hi])
+        # One uniform per stakeholder from its country's stream, inverted where the mean
+        # is small; the others drawn afterwards with numpy's sampler (ipsim.sampling).
+        u = self._awareness_uniforms
+        gens = self._streams_by_country("awareness")
+        for country, gen in enumerate(gens):
+            gen.random(out=u[s.start[country] : s.start[country + 1]])
+        adopt = sampling.binomial_inversion(u, unaware, prob)
+        big = np.flatnonzero(adopt == sampling.FALLBACK)
+        for country, a, b in self._country_runs(s.country[big]):
+            at = big[a:b]
+            adopt[at] = gens[country].binomial(unaware[at], prob[at])
+        s.aware += adopt
         c.awareness_push[:] = 0.0
+
+    @cached_property
+    def _awareness_uniforms(self) -> np.ndarray:
+        return np.empty(self.n_stakeholders)
+
+    @cached_property
+    def _actor_share(self) -> np.ndarray:
+        return np.ones(self.n_countries + self.n_stakeholders)
 
     def _forget_and_turn_over(self) -> None:
         d = self.spec.dynamics
-        r = mechanisms.retention_per_step(d.expertise_half_life_months, self.dt)
+        r = self.retention
         base = self.expertise_base
         self.expertise[:] = base + (self.expertise - base) * r
         tau = mechanisms.step_fraction(d.staff_turnover, self.dt)
         office = self.office_expertise
         office[:] = office * (1 - tau) + d.entry_expertise * tau
+        if self.knowledge is not None:  # every field moves like the mean
+            self.knowledge.shrink(r)
+            self.knowledge.shrink(1 - tau, slice(0, self.n_countries))
 
     def _form_links(self) -> None:
         rate = self.spec.world.network.link_formation_rate
         if rate <= 0:
             return
         s = self.stakeholders
-        E = self.stakeholder_expertise
-        us, vs = [], []
-        for country in range(self.n_countries):
-            lo, hi = s.start[country], s.start[country + 1]
-            gen = self.streams.generator("links", country)
+        us, uniforms, segments = [], [], []
+        for country, gen in enumerate(self._streams_by_country("links")):
+            lo, hi = int(s.start[country]), int(s.start[country + 1])
             n_new = gen.poisson(rate * (hi - lo))
             if n_new == 0 or hi - lo < 2:
                 continue
-            attract = E[lo:hi] + 1e-9
             us.append(lo + gen.integers(0, hi - lo, n_new))
-            vs.append(lo + gen.choice(hi - lo, size=n_new, p=attract / attract.sum()))
+            uniforms.append(gen.random(n_new))  # partners: one uniform each, inverted
+            segments.append((lo, hi, n_new))
         if not us:
             return
-        u, v = np.concatenate(us), np.concatenate(vs)
+        lo, hi, n_new = np.array(segments, np.int64).T
+        attract = self.stakeholder_expertise + 1e-9
+        u = np.concatenate(us)
+        v = sampling.segment_choice(attract, lo, hi, np.concatenate(uniforms), n_new)
         types = stakeholder_link_type(s.kind[u], s.kind[v])
         n_c = self.n_countries
         self.network.add(u + n_c, v + n_c, types, type_weights(self.spec.world.network)[types])
@@ -568,66 +681,73 @@ class IPModel(mesa.Model):
         return gens
 
     def _filings(self) -> None:
-        d = self.spec.dynamics
         s = self.stakeholders
         c = self.countries
         dt = self.dt
         patents = self.resident_mean * dt
         trademarks = self.trademark_mean * dt
-        shape = d.filing_dispersion * s.size * dt
+        shape = self._filing_shape
         nonres = self.nonresident_mean * dt
-        nr_mean = np.stack([nonres, NONRESIDENT_TRADEMARK_RATIO * nonres], axis=1)
-        nr_shape = NONRESIDENT_SHAPE_PER_YEAR * dt
-        # The draws of mechanisms.negative_binomial, in the same order from each country's
-        # own stream: its stakeholders' patents (agents with a positive mean, in index
-        # order), their trademarks, then non-residents' patents and trademarks. The
-        # arithmetic is done once for all countries, and each country makes one call on
-        # its generator (numpy checks its arguments on every call).
-        n_c = self.n_countries
-        pat_at = np.flatnonzero(patents > 0)
-        tm_at = np.flatnonzero(trademarks > 0)
-        nr_flat = nr_mean.reshape(-1)
-        nr_at = np.flatnonzero(nr_flat > 0)
-        pat_c, tm_c, nr_c = s.country[pat_at], s.country[tm_at], nr_at // 2
-        n_pat = np.bincount(pat_c, minlength=n_c)
-        n_tm = np.bincount(tm_c, minlength=n_c)
-        n_nr = np.bincount(nr_c, minlength=n_c)
-        seg = np.zeros(n_c + 1, np.int64)
-        np.cumsum(n_pat + n_tm + n_nr, out=seg[1:])
-        pat_pos = seg[pat_c] + np.arange(len(pat_at)) - np.searchsorted(pat_at, s.start)[pat_c]
-        tm_pos = (
-            seg[tm_c] + n_pat[tm_c] + np.arange(len(tm_at)) - np.searchsorted(tm_at, s.start)[tm_c]
-        )
-        nr_pos = (
-            seg[nr_c]
-            + n_pat[nr_c]
-            + n_tm[nr_c]
-            + np.arange(len(nr_at))
-            - np.searchsorted(nr_at, 2 * np.arange(n_c + 1))[nr_c]
-        )
-        r = np.empty(seg[-1])
-        prob = np.empty(seg[-1])
-        r[pat_pos] = shape[pat_at]
-        prob[pat_pos] = r[pat_pos] / (r[pat_pos] + patents[pat_at])
-        r[tm_pos] = shape[tm_at]
-        prob[tm_pos] = r[tm_pos] / (r[tm_pos] + trademarks[tm_at])
-        r[nr_pos] = nr_shape
-        prob[nr_pos] = nr_shape / (nr_shape + nr_flat[nr_at])
-        draws = np.zeros(seg[-1], np.int64)
+        nr_mean = np.stack([nonres, NONRESIDENT_TRADEMARK_RATIO * nonres], axis=1).reshape(-1)
+        nr_shape = np.full(2 * self.n_countries, NONRESIDENT_SHAPE_PER_YEAR * dt)
+        # Each country's stream gives one uniform per count, in order: its stakeholders'
+        # patents, their trademarks, then non-residents' patents and trademarks. Counts
+        # with a small mean are inverted from their uniform (ipsim.sampling); the others
+        # are then drawn with numpy's sampler from the same stream, in the same order.
+        u_pat, u_tm, u_nr = self._filing_uniforms
+        start = s.start
         for country, gen in enumerate(self._streams_by_country("filings")):
-            a, b = seg[country], seg[country + 1]
-            if b > a:
-                draws[a:b] = gen.negative_binomial(r[a:b], prob[a:b])
-        self.stakeholder_patents[:] = 0
-        self.stakeholder_patents[pat_at] = draws[pat_pos]
-        self.stakeholder_trademarks[:] = 0
-        self.stakeholder_trademarks[tm_at] = draws[tm_pos]
-        nonresident = np.zeros(2 * n_c, np.int64)
-        nonresident[nr_at] = draws[nr_pos]
-        c.patents_nonresident[:] = nonresident[0::2]
-        c.trademarks[:] = nonresident[1::2]
-        c.patents_resident[:] = self.by_country(self.stakeholder_patents)
-        c.trademarks += self.by_country(self.stakeholder_trademarks).astype(np.int64)
+            lo, hi = start[country], start[country + 1]
+            gen.random(out=u_pat[lo:hi])
+            gen.random(out=u_tm[lo:hi])
+            gen.random(out=u_nr[2 * country : 2 * country + 2])
+        pat = sampling.nb_inversion(u_pat, patents, shape)
+        tm = sampling.nb_inversion(u_tm, trademarks, shape)
+        nr = sampling.nb_inversion(u_nr, nr_mean, nr_shape)
+        big = [np.flatnonzero(x == sampling.FALLBACK) for x in (pat, tm, nr)]
+        if any(len(b) for b in big):
+            owner = np.concatenate([s.country[big[0]], s.country[big[1]], big[2] // 2])
+            r = np.concatenate([shape[big[0]], shape[big[1]], nr_shape[big[2]]])
+            m = np.concatenate([patents[big[0]], trademarks[big[1]], nr_mean[big[2]]])
+            order = np.argsort(owner, kind="stable")
+            r, m = r[order], m[order]
+            prob = r / (r + m)
+            draws = np.empty(len(order), np.int64)
+            gens = self._streams_by_country("filings")
+            for country, a, b in self._country_runs(owner[order]):
+                draws[a:b] = gens[country].negative_binomial(r[a:b], prob[a:b])
+            filled = np.empty_like(draws)
+            filled[order] = draws
+            n_p, n_t = len(big[0]), len(big[1])
+            pat[big[0]] = filled[:n_p]
+            tm[big[1]] = filled[n_p : n_p + n_t]
+            nr[big[2]] = filled[n_p + n_t :]
+        self.stakeholder_patents = pat
+        self.stakeholder_trademarks = tm
+        c.patents_nonresident[:] = nr[0::2]
+        c.trademarks[:] = nr[1::2]
+        c.patents_resident[:] = self.by_country(pat)
+        c.trademarks += self.by_country(tm).astype(np.int64)
+
+    @staticmethod
+    def _country_runs(owner: np.ndarray) -> list[tuple[int, int, int]]:
+        """``(country, start, stop)`` of each run of equal values in sorted ``owner``."""
+        if not len(owner):
+            return []
+        edges = np.flatnonzero(np.diff(owner)) + 1
+        starts = np.concatenate([[0], edges])
+        stops = np.concatenate([edges, [len(owner)]])
+        return list(zip(owner[starts].tolist(), starts.tolist(), stops.tolist(), strict=True))
+
+    @cached_property
+    def _filing_shape(self) -> np.ndarray:
+        """Negative-binomial shape of each stakeholder agent's filings in a step."""
+        return self.spec.dynamics.filing_dispersion * self.stakeholders.size * self.dt
+
+    @cached_property
+    def _filing_uniforms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n_s = self.n_stakeholders
+        return np.empty(n_s), np.empty(n_s), np.empty(2 * self.n_countries)
 
     def _office(self) -> None:
         c = self.countries

@@ -12,8 +12,9 @@ from enum import IntEnum
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
 
-from ipsim import kinds
+from ipsim import accel, kinds
 from ipsim.spec import NetworkSpec
 from ipsim.stakeholders import StakeholderArrays
 from ipsim.world import World
@@ -36,6 +37,9 @@ class LinkType(IntEnum):
 
 LINK_LABELS: tuple[str, ...] = tuple(t.label for t in LinkType)
 
+GROWTH_HEADROOM = 4
+"""A link array that must grow gets ``1 / GROWTH_HEADROOM`` of spare capacity."""
+
 
 class PartnershipNetwork:
     """Undirected weighted links between actors, with a CSR view for fast updates.
@@ -57,6 +61,7 @@ class PartnershipNetwork:
         weight: np.ndarray,
     ):
         self.n_actors = n_actors
+        self._buffers: dict[str, np.ndarray] = {}
         self.u = np.empty(0, np.int64)
         self.v = np.empty(0, np.int64)
         self.link_type = np.empty(0, np.int8)
@@ -83,66 +88,153 @@ class PartnershipNetwork:
         _, first = np.unique(key, return_index=True)
         first.sort()  # new links keep the order in which they were given
         if before and len(first):
-            # Drop links already present: the CSR keys with row < col are the existing
-            # links' keys, already sorted.
-            existing = self.rows * n + self.cols
-            existing = existing[self.rows < self.cols]
-            pos = np.minimum(np.searchsorted(existing, key[first]), len(existing) - 1)
-            first = first[existing[pos] != key[first]]
+            # Drop links already present: found in the first endpoint's CSR row.
+            r, c = lo[first], hi[first]
+            pos = np.minimum(self._search(r, c), len(self.cols) - 1)
+            first = first[(self.cols[pos] != c) | (pos >= self.indptr[r + 1])]
         if before and not len(first):
             return 0
-        self.u = np.concatenate([self.u, lo[first]])
-        self.v = np.concatenate([self.v, hi[first]])
-        self.link_type = np.concatenate([self.link_type, link_type[first]])
-        self.weight = np.concatenate([self.weight, weight[first]])
+        for name, added in (
+            ("u", lo[first]),
+            ("v", hi[first]),
+            ("link_type", link_type[first]),
+            ("weight", weight[first]),
+        ):
+            setattr(self, name, self._grown(name, before, len(first), getattr(self, name)))
+            getattr(self, name)[before:] = added
         if before:
             self._merge_csr(lo[first], hi[first], weight[first])
         else:
             self._build_csr()
         return self.n_links - before
 
+    def _grown(self, name: str, used: int, extra: int, current: np.ndarray) -> np.ndarray:
+        """A view of ``used + extra`` entries of buffer ``name`` holding ``current[:used]``.
+
+        Buffers keep spare capacity (untouched memory, so not resident until used), so that
+        the yearly new links are written in place instead of into fresh arrays.
+        """
+        size = used + extra
+        buffer = self._buffers.get(name)
+        if buffer is None or len(buffer) < size:
+            buffer = np.empty(size + size // GROWTH_HEADROOM + 64, current.dtype)
+            buffer[:used] = current[:used]
+            self._buffers[name] = buffer
+        return buffer[:size]
+
     def _build_csr(self) -> None:
         rows = np.concatenate([self.u, self.v])
         cols = np.concatenate([self.v, self.u])
         data = np.concatenate([self.weight, self.weight])
-        order = np.argsort(rows * self.n_actors + cols)  # keys are unique: any sort will do
-        self.rows = rows[order]
-        self.cols = cols[order]
-        self.data = data[order]
+        keys = rows * self.n_actors + cols
+        order = np.argsort(keys, kind="stable")  # keys are unique: any sort will do
+        # Columns as int32 when the actors allow: less memory to move in the passes.
+        small = self.n_actors < np.iinfo(np.int32).max
+        for name, values in (("cols", cols.astype(np.int32) if small else cols), ("data", data)):
+            setattr(self, name, self._grown(name, 0, len(order), values[:0]))
+            np.take(values, order, out=getattr(self, name))
+        self.indptr = np.zeros(self.n_actors + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=self.n_actors), out=self.indptr[1:])
+        self._rows = None
+        self.strength = np.empty(self.n_actors)
         self._csr_totals()
 
     def _merge_csr(self, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray) -> None:
-        """Insert new links into the sorted CSR arrays (one pass, no full re-sort)."""
+        """Insert new links into the sorted CSR arrays, in place (no full re-sort)."""
         n = self.n_actors
         rows = np.concatenate([lo, hi])
         cols = np.concatenate([hi, lo])
         data = np.concatenate([weight, weight])
-        new_key = rows * n + cols
-        order = np.argsort(new_key)
-        pos = np.searchsorted(self.rows * n + self.cols, new_key[order])
-        self.rows = np.insert(self.rows, pos, rows[order])
-        self.cols = np.insert(self.cols, pos, cols[order])
-        self.data = np.insert(self.data, pos, data[order])
-        self._csr_totals()
+        order = np.argsort(rows * n + cols, kind="stable")  # unique keys: any sort will do
+        rows, cols, data = rows[order], cols[order], data[order]
+        # Where each new entry lands in the merged arrays (as np.insert would put it).
+        at = self._search(rows, cols) + np.arange(len(order))
+        used = len(self.cols)
+        if not accel.enabled():
+            old = np.ones(used + len(order), bool)
+            old[at] = False
+        for name, added in (("cols", cols), ("data", data)):
+            merged = self._grown(name, used, len(order), getattr(self, name))
+            added = added.astype(merged.dtype, copy=False)
+            if accel.enabled():
+                accel.kernels().merge_in_place(merged, used, at, added)
+            else:
+                merged[old] = merged[:used].copy()
+                merged[at] = added
+            setattr(self, name, merged)
+        self.indptr[1:] += np.cumsum(np.bincount(rows, minlength=n))
+        self._rows = None
+        self._csr_totals(rows[np.flatnonzero(np.diff(rows, prepend=-1))])  # rows sorted
 
-    def _csr_totals(self) -> None:
-        self.indptr = np.zeros(self.n_actors + 1, np.int64)
-        np.cumsum(np.bincount(self.rows, minlength=self.n_actors), out=self.indptr[1:])
-        self.strength = np.bincount(self.rows, weights=self.data, minlength=self.n_actors)
+    def _search(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Position of each ``(row, col)`` in the sorted CSR entries (where it is or would go)."""
+        out = np.empty(len(rows), np.int64)
+        if accel.enabled():
+            accel.kernels().csr_search(self.indptr, self.cols, rows, cols, out)
+        else:
+            n = self.n_actors
+            out[:] = np.searchsorted(self.rows * n + self.cols, rows * n + cols)
+        return out
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Row (first actor) of each CSR entry, made from ``indptr`` on request."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(self.n_actors), np.diff(self.indptr))
+        return self._rows
+
+    def _csr_totals(self, changed: np.ndarray | None = None) -> None:
+        """Strength and degree of every actor (after a merge: ``changed`` rows only)."""
+        if accel.enabled():
+            # The same sums in the same order as the bincount below.
+            if changed is None:
+                accel.kernels().segment_sum(self.indptr, self.data, self.strength)
+            else:
+                accel.kernels().row_sums(self.indptr, self.data, changed, self.strength)
+        else:
+            self.strength[:] = np.bincount(self.rows, weights=self.data, minlength=self.n_actors)
         self.degree = np.diff(self.indptr)
+        self._matrix = None
+
+    @property
+    def matrix(self) -> sparse.csr_array:
+        """The weighted adjacency as a scipy CSR array (rebuilt after links are added)."""
+        if self._matrix is None:
+            n = self.n_actors
+            self._matrix = sparse.csr_array((self.data, self.cols, self.indptr), shape=(n, n))
+        return self._matrix
+
+    def _mean_over_partners(self, total: np.ndarray) -> np.ndarray:
+        return np.divide(total, self.strength, out=np.zeros_like(total), where=self.strength > 0)
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Weighted mean of ``values`` over each actor's partners (0 for isolated actors)."""
-        total = np.bincount(
-            self.rows, weights=self.data * values[self.cols], minlength=self.n_actors
-        )
-        return np.divide(total, self.strength, out=np.zeros_like(total), where=self.strength > 0)
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        if accel.enabled():
+            out = np.empty(self.n_actors)
+            accel.kernels().neighbour_mean(
+                self.indptr, self.cols, self.data, self.strength, values, out
+            )
+            return out
+        # Sums in CSR order, as a bincount over the links would.
+        return self._mean_over_partners(self.matrix @ values)
 
     def upward_pull(self, values: np.ndarray) -> np.ndarray:
         """Weighted mean of ``max(0, values[j] - values[i])`` over each actor's partners."""
-        gap = np.maximum(values[self.cols] - values[self.rows], 0.0)
-        total = np.bincount(self.rows, weights=self.data * gap, minlength=self.n_actors)
-        return np.divide(total, self.strength, out=np.zeros_like(total), where=self.strength > 0)
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        if accel.enabled():
+            out = np.empty(self.n_actors)
+            accel.kernels().upward_pull(
+                self.indptr, self.cols, self.data, self.strength, values, out
+            )
+            return out
+        gap = values[self.cols]
+        gap -= values[self.rows]
+        np.maximum(gap, 0.0, out=gap)
+        gap *= self.data
+        return self._mean_over_partners(
+            np.bincount(self.rows, weights=gap, minlength=self.n_actors)
+        )
 
     def neighbours(self, actor: int) -> np.ndarray:
         """Partners of one actor."""

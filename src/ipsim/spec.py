@@ -197,6 +197,36 @@ class Dynamics(Frozen):
         "Rate at which a learner closes its expertise gap to partners, per year "
         "(SKIN; Cowan and Jonard 2004).",
     )
+    partner_learning: Literal["spillover", "barter"] = Field(
+        "spillover",
+        description="How partners learn from each other. spillover: every step each actor "
+        "moves towards its more expert partners at spillover_rate (SKIN). barter: expertise "
+        "is the mean of knowledge_fields fields and partners trade in pairs, each closing "
+        "part of its gap where the other is ahead, only when both gain (Cowan and Jonard "
+        "2004); spillover_rate is then not used.",
+    )
+    knowledge_fields: int = _num(
+        5, 2, 50, "Fields of IP know-how per actor under barter (law, drafting, examination...)."
+    )
+    barter_share: float = _num(
+        0.5,
+        0,
+        1,
+        "Share of its gap in a field that an actor closes in one trade over a link of "
+        "weight 1, under barter (Cowan and Jonard's absorptive capacity alpha).",
+    )
+    barter_rounds_per_year: int = _num(
+        12,
+        1,
+        365,
+        "Meeting rounds per year under barter; in each round an actor meets at most one "
+        "partner (a random matching of the network). Rounded to whole rounds per step.",
+    )
+    forgetting: bool = Field(
+        True,
+        description="Whether unused expertise decays towards its sustained level (see "
+        "expertise_half_life_months). Off only for pure diffusion experiments.",
+    )
     bass_p: float = _num(
         0.01, 0, 5, "Bass innovation coefficient p (external influence), per year."
     )
