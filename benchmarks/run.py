@@ -367,7 +367,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "`programme`: the fast core with the default programme (uniform strategy); "
         "`reference`: `benchmarks/reference.py`, one Mesa agent per office and "
         "stakeholder, `shuffle_do`; `kernel`: `benchmarks/kernel.py`, the same "
-        "per-stakeholder update as bare numpy (one generator, no bookkeeping).",
+        "per-stakeholder update as bare arrays (one generator, no bookkeeping; the "
+        "core's own compiled loops for the link passes and the samplers).",
         "",
         "| stakeholders | links | impl | steps | ms/step wall | ms/step CPU | "
         "updates/s wall | updates/s CPU |",

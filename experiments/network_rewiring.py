@@ -16,7 +16,7 @@ The measure is Cowan and Jonard's: the mean over agents of their mean knowledge.
 indicator ``stakeholder_expertise`` weighs each agent by the organisations it stands for,
 which adds noise from the spread of group sizes; it is reported too.
 
-What it shows (24 worlds, 432 runs, about 13 minutes on 2 shared cores): **no peak**.
+What it shows (24 worlds, 432 runs, about 6 minutes on 2 cores): **no peak**.
 Under barter, mean expertise over agents rises steeply from the lattice (0.514) to
 rewiring 0.3 (0.566) and then stays level: 0.5 is 0.0005 above the random graph (95% CI
 -0.0010 to +0.0021, paired over worlds) and 0.3 is 0.0006 below it. Every barter run had
