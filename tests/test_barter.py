@@ -9,17 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipsim.barter import KnowledgeFields
+from ipsim.errors import ScenarioError
 from ipsim.loading import scenario_from_dict
 from ipsim.model import IPModel
 
 
 def fields_of(values: list[list[float]]) -> tuple[KnowledgeFields, np.ndarray]:
-    """Knowledge fields set to given values (rows: actors)."""
+    """Knowledge fields set to given values (rows: actors), and the actors' expertise."""
     values = np.asarray(values, dtype=float)
-    knowledge = KnowledgeFields(values.mean(axis=1), values.shape[1], np.random.default_rng(0))
     expertise = values.mean(axis=1)
-    knowledge.deviation = values - expertise[:, None]
-    return knowledge, expertise
+    return KnowledgeFields(values - expertise[:, None]), expertise
 
 
 def one_link_round(values, alpha=0.5, weight=1.0):
@@ -57,16 +56,49 @@ def test_no_trade_without_a_double_coincidence_of_wants(values):
 def test_initial_fields_lie_in_the_unit_interval_and_average_to_expertise():
     rng = np.random.default_rng(5)
     expertise = np.concatenate([rng.random(1000), [0.0, 1.0]])
-    knowledge = KnowledgeFields(expertise, 7, np.random.default_rng(6))
+    knowledge = KnowledgeFields.around(expertise, 7, np.random.default_rng(6))
     fields = knowledge.fields(expertise)
     assert fields.shape == (1002, 7)
     assert fields.min() >= 0.0 and fields.max() <= 1.0
     np.testing.assert_allclose(fields.mean(axis=1), expertise, atol=1e-12)
 
 
+def test_uniform_start_draws_every_field_uniform_and_sets_expertise_to_their_mean():
+    knowledge, expertise = KnowledgeFields.uniform(20_000, 4, np.random.default_rng(8))
+    fields = knowledge.fields(expertise)
+    assert fields.min() >= 0.0 and fields.max() < 1.0
+    # Uniform on [0, 1]: mean 1/2, variance 1/12, deciles evenly spaced; fields independent.
+    assert abs(fields.mean() - 0.5) < 0.005
+    assert abs(fields.var() - 1 / 12) < 0.002
+    np.testing.assert_allclose(
+        np.quantile(fields, np.linspace(0.1, 0.9, 9)), np.linspace(0.1, 0.9, 9), atol=0.01
+    )
+    assert abs(np.corrcoef(fields[:, 0], fields[:, 1])[0, 1]) < 0.03
+    np.testing.assert_allclose(fields.mean(axis=1), expertise, atol=1e-12)
+
+
 def test_fewer_than_two_fields_is_refused():
     with pytest.raises(ValueError, match="at least 2"):
-        KnowledgeFields(np.full(3, 0.5), 1, np.random.default_rng(0))
+        KnowledgeFields.around(np.full(3, 0.5), 1, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="at least 2"):
+        KnowledgeFields.uniform(3, 1, np.random.default_rng(0))
+
+
+def test_uniform_start_without_barter_is_refused_with_a_clear_message():
+    with pytest.raises(ScenarioError, match="knowledge_start: uniform needs partner_learning"):
+        scenario_from_dict({"dynamics": {"knowledge_start": "uniform"}})
+
+
+def test_a_model_with_the_uniform_start_replaces_the_worlds_expertise():
+    spec = barter_scenario(knowledge_start="uniform", forgetting=False)
+    model = IPModel(spec)
+    fields = model.knowledge.fields(model.expertise)
+    assert fields.min() >= 0.0 and fields.max() < 1.0
+    np.testing.assert_allclose(fields.mean(axis=1), model.expertise, atol=1e-12)
+    world = IPModel(barter_scenario(forgetting=False))
+    assert not np.allclose(model.stakeholder_expertise, world.stakeholder_expertise)
+    model.run()
+    assert model.stakeholder_expertise.mean() > fields[model.n_countries :].mean()
 
 
 @settings(max_examples=40, deadline=None)

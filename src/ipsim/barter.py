@@ -16,6 +16,10 @@ stops trading early. The pattern needs trades between one pair at a time; a rule
 averages over all partners at once (ipsim's ``spillover``) does not show it
 (experiments/network_rewiring.py).
 
+Fields start spread around each actor's starting expertise, or, with
+``dynamics.knowledge_start: uniform``, uniform on [0, 1] for every actor as in Cowan and
+Jonard (then the world's starting expertise is replaced by the fields' means).
+
 The fields are kept as deviations from the mean, so the rest of the model keeps using
 the scalar expertise: a training gain shifts every field by the same amount,
 forgetting and staff turnover shrink the deviations with the mean's distance to its
@@ -33,23 +37,55 @@ TOLERANCE = 1e-9
 class KnowledgeFields:
     """Fields of expertise of every actor, as deviations from each actor's mean.
 
+    Made with :meth:`around` (fields spread around given expertise) or :meth:`uniform`
+    (Cowan and Jonard's start).
+
     Args:
-        expertise: Initial expertise of every actor, in [0, 1] (the fields' mean).
-        n_fields: Number of fields.
-        rng: Generator of the initial deviations.
+        deviation: Field minus mean, shape (actors, fields); each row sums to zero.
 
     Attributes:
-        deviation: Field minus mean, shape (actors, fields); each row sums to zero.
+        deviation: Field minus mean, shape (actors, fields).
     """
 
-    def __init__(self, expertise: np.ndarray, n_fields: int, rng: np.random.Generator):
+    def __init__(self, deviation: np.ndarray):
+        deviation = np.asarray(deviation, dtype=float)
+        if deviation.ndim != 2 or deviation.shape[1] < 2:
+            raise ValueError(
+                f"barter needs at least 2 knowledge fields, got shape {deviation.shape}"
+            )
+        self.deviation = deviation
+
+    @classmethod
+    def around(
+        cls, expertise: np.ndarray, n_fields: int, rng: np.random.Generator
+    ) -> KnowledgeFields:
+        """Fields spread around each actor's expertise, within [0, 1].
+
+        Each field is ``E + d`` with ``d`` uniform, the ``d`` of an actor summing to zero
+        and lying within ``min(E, 1 - E)``.
+        """
         if n_fields < 2:
             raise ValueError(f"barter needs at least 2 knowledge fields, got {n_fields}")
         expertise = np.asarray(expertise, dtype=float)
         spread = np.minimum(expertise, 1.0 - expertise)
         u = rng.uniform(-1.0, 1.0, (len(expertise), n_fields))
         # |u - mean(u)| < 2, so the fields lie in [E - spread, E + spread], within [0, 1].
-        self.deviation = 0.5 * spread[:, None] * (u - u.mean(axis=1, keepdims=True))
+        return cls(0.5 * spread[:, None] * (u - u.mean(axis=1, keepdims=True)))
+
+    @classmethod
+    def uniform(
+        cls, n_actors: int, n_fields: int, rng: np.random.Generator
+    ) -> tuple[KnowledgeFields, np.ndarray]:
+        """Every field of every actor uniform on [0, 1] (Cowan and Jonard's start).
+
+        Returns:
+            The fields, and each actor's expertise (the mean of its fields).
+        """
+        if n_fields < 2:
+            raise ValueError(f"barter needs at least 2 knowledge fields, got {n_fields}")
+        fields = rng.random((n_actors, n_fields))
+        expertise = fields.mean(axis=1)
+        return cls(fields - expertise[:, None]), expertise
 
     @property
     def n_fields(self) -> int:

@@ -121,15 +121,7 @@ class IPModel(mesa.Model):
         self.stakeholder_trademarks = np.zeros(self.n_stakeholders, np.int64)
         self._cache: dict[str, Any] = {}
         self._country_streams: dict[str, list[np.random.Generator]] = {}
-        self.knowledge = (
-            KnowledgeFields(
-                self.expertise,
-                spec.dynamics.knowledge_fields,
-                world_streams.generator("world.knowledge"),
-            )
-            if spec.dynamics.partner_learning == "barter"
-            else None
-        )
+        self.knowledge = self._knowledge_fields(world_streams.generator("world.knowledge"))
         self.expertise_base = self._sustained_levels()
         self._size_office_capacity()
 
@@ -191,6 +183,18 @@ class IPModel(mesa.Model):
             backlog=zeros.copy(),
             pendency=w.pendency_years.copy(),
         )
+
+    def _knowledge_fields(self, rng: np.random.Generator) -> KnowledgeFields | None:
+        """Fields of know-how under barter (None under spillover)."""
+        d = self.spec.dynamics
+        if d.partner_learning != "barter":
+            return None
+        if d.knowledge_start == "uniform":
+            fields, self.expertise[:] = KnowledgeFields.uniform(
+                len(self.expertise), d.knowledge_fields, rng
+            )
+            return fields
+        return KnowledgeFields.around(self.expertise, d.knowledge_fields, rng)
 
     @cached_property
     def retention(self) -> float:

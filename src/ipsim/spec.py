@@ -208,6 +208,13 @@ class Dynamics(Frozen):
     knowledge_fields: int = _num(
         5, 2, 50, "Fields of IP know-how per actor under barter (law, drafting, examination...)."
     )
+    knowledge_start: Literal["world", "uniform"] = Field(
+        "world",
+        description="Starting fields of know-how under barter. world: spread around each "
+        "actor's starting expertise from the world. uniform: every field of every actor "
+        "drawn uniform on [0, 1], replacing the world's starting expertise (Cowan and "
+        "Jonard's start, for experiments).",
+    )
     barter_share: float = _num(
         0.5,
         0,
@@ -310,6 +317,16 @@ class Dynamics(Frozen):
         0.25, 0, 5, "Logistic growth rate of internet use towards its ceiling, per year."
     )
     internet_ceiling: float = _num(0.95, 0, 1, "Saturation level of internet use.")
+
+    @model_validator(mode="after")
+    def _uniform_start_needs_barter(self) -> Dynamics:
+        if self.knowledge_start == "uniform" and self.partner_learning != "barter":
+            raise ValueError(
+                "knowledge_start: uniform needs partner_learning: barter (fields of "
+                f"know-how exist only under barter), got partner_learning: "
+                f"{self.partner_learning}"
+            )
+        return self
 
     @field_validator("population_growth", "gdp_growth")
     @classmethod
