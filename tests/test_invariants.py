@@ -63,6 +63,7 @@ def scenarios(draw):
             "stakeholders_per_country": draw(st.integers(5, 12)),
             "seed": draw(st.integers(0, 1000)),
         },
+        dynamics={"partner_learning": draw(st.sampled_from(["spillover", "barter"]))},
         programme={
             "budget": lines,
             "strategy": draw(st.sampled_from(BUILTIN_STRATEGIES)),
