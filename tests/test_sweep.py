@@ -209,3 +209,16 @@ def test_command_line_reports_a_bad_sweep_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "dynamics.spillover" in err and "did you mean 'spillover_rate'" in err
     assert "Traceback" not in err
+
+
+def test_command_line_refuses_sensitivity_on_a_grid_before_running_anything(tmp_path, capsys):
+    file = tmp_path / "sweep.yaml"
+    file.write_text(
+        "name: s\nbase: default\nparameters: {dynamics.spillover_rate: [0.5, 1.0]}\n"
+        "sampler: grid\nsensitivity: {outcomes: [stakeholder_expertise]}\n"
+    )
+    out = tmp_path / "o"
+    assert main(["sweep", str(file), "--serial", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "sensitivity needs sampler sobol or morris, not 'grid'" in err
+    assert not out.exists()  # nothing ran, nothing was written

@@ -50,9 +50,8 @@ class KnowledgeFields:
     def __init__(self, deviation: np.ndarray):
         deviation = np.asarray(deviation, dtype=float)
         if deviation.ndim != 2 or deviation.shape[1] < 2:
-            raise ValueError(
-                f"barter needs at least 2 knowledge fields, got shape {deviation.shape}"
-            )
+            fields = deviation.shape[1] if deviation.ndim == 2 else deviation.shape
+            raise ValueError(f"barter needs at least 2 knowledge fields, got {fields}")
         self.deviation = deviation
 
     @classmethod
@@ -64,8 +63,6 @@ class KnowledgeFields:
         Each field is ``E + d`` with ``d`` uniform, the ``d`` of an actor summing to zero
         and lying within ``min(E, 1 - E)``.
         """
-        if n_fields < 2:
-            raise ValueError(f"barter needs at least 2 knowledge fields, got {n_fields}")
         expertise = np.asarray(expertise, dtype=float)
         spread = np.minimum(expertise, 1.0 - expertise)
         u = rng.uniform(-1.0, 1.0, (len(expertise), n_fields))
@@ -81,30 +78,23 @@ class KnowledgeFields:
         Returns:
             The fields, and each actor's expertise (the mean of its fields).
         """
-        if n_fields < 2:
-            raise ValueError(f"barter needs at least 2 knowledge fields, got {n_fields}")
         fields = rng.random((n_actors, n_fields))
         expertise = fields.mean(axis=1)
         return cls(fields - expertise[:, None]), expertise
-
-    @property
-    def n_fields(self) -> int:
-        """Number of fields."""
-        return self.deviation.shape[1]
 
     def fields(self, expertise: np.ndarray) -> np.ndarray:
         """Every actor's fields, shape (actors, fields)."""
         return expertise[:, None] + self.deviation
 
-    def shrink(self, factor: float | np.ndarray, actors: slice | np.ndarray = slice(None)) -> None:
+    def shrink(self, factor: float, actors: slice = slice(None)) -> None:
         """Scale deviations (forgetting and turnover pull every field like the mean)."""
-        factor = np.asarray(factor, dtype=float)
-        self.deviation[actors] *= factor[..., None] if factor.ndim else factor
+        self.deviation[actors] *= factor
 
     def tradeable_links(self, expertise: np.ndarray, u: np.ndarray, v: np.ndarray) -> int:
         """How many links join partners who could trade now (0: barter has stopped)."""
-        gap = self.fields(expertise)[v] - self.fields(expertise)[u]
-        return int(((gap > TOLERANCE).any(axis=1) & (gap < -TOLERANCE).any(axis=1)).sum())
+        fields = self.fields(expertise)
+        _, _, trade = _double_coincidence(fields[v] - fields[u])
+        return int(trade.sum())
 
     def trade_round(
         self,
@@ -140,9 +130,7 @@ class KnowledgeFields:
         fa = expertise[a, None] + self.deviation[a]
         fb = expertise[b, None] + self.deviation[b]
         gap = fb - fa
-        b_ahead = gap > TOLERANCE
-        a_ahead = gap < -TOLERANCE
-        trade = b_ahead.any(axis=1) & a_ahead.any(axis=1)
+        b_ahead, a_ahead, trade = _double_coincidence(gap)
         if not trade.any():
             return 0
         a, b, fa, fb, gap = a[trade], b[trade], fa[trade], fb[trade], gap[trade]
@@ -154,3 +142,14 @@ class KnowledgeFields:
             expertise[actors] = mean
             self.deviation[actors] = values - mean[:, None]
         return int(trade.sum())
+
+
+def _double_coincidence(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fields where b is ahead, where a is ahead, and which pairs can trade.
+
+    Args:
+        gap: b's fields minus a's, shape (pairs, fields).
+    """
+    b_ahead = gap > TOLERANCE
+    a_ahead = gap < -TOLERANCE
+    return b_ahead, a_ahead, b_ahead.any(axis=1) & a_ahead.any(axis=1)

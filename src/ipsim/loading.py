@@ -91,19 +91,19 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     )
 
 
-def _line_index(node: yaml.Node | None, prefix: tuple = ()) -> Lines:
+def line_index(node: yaml.Node | None, prefix: tuple = ()) -> Lines:
     """Map each field path in a YAML node tree to its line (1-based)."""
     index: Lines = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             path = (*prefix, key_node.value)
             index[path] = key_node.start_mark.line + 1
-            index.update(_line_index(value_node, path))
+            index.update(line_index(value_node, path))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = (*prefix, i)
             index[path] = item.start_mark.line + 1
-            index.update(_line_index(item, path))
+            index.update(line_index(item, path))
     return index
 
 
@@ -131,7 +131,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Lines]:
         raise ScenarioError(
             source, [("", 1, f"a scenario is a mapping of fields, got a {type(data).__name__}")]
         )
-    return data, _line_index(node)
+    return data, line_index(node)
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -190,9 +190,10 @@ class IPModel(mesa.Model):
         if d.partner_learning != "barter":
             return None
         if d.knowledge_start == "uniform":
-            fields, self.expertise[:] = KnowledgeFields.uniform(
+            fields, expertise = KnowledgeFields.uniform(
                 len(self.expertise), d.knowledge_fields, rng
             )
+            self.expertise[:] = expertise  # the world's starting expertise is replaced
             return fields
         return KnowledgeFields.around(self.expertise, d.knowledge_fields, rng)
 

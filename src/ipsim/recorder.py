@@ -122,6 +122,27 @@ __doc__ = (
 INDICATORS_BY_NAME = {i.name: i for i in COUNTRY_INDICATORS}
 
 
+def aggregate(
+    values: dict[str, np.ndarray], name: str, members: np.ndarray | slice = slice(None)
+) -> np.ndarray:
+    """One country indicator over ``members`` (a boolean mask; default all), per step.
+
+    A sum or a weighted mean, as the indicator's definition says.
+
+    Args:
+        values: Country arrays (steps x countries) by indicator name.
+        name: The indicator to aggregate.
+        members: Which countries.
+    """
+    indicator = INDICATORS_BY_NAME[name]
+    data = values[name][:, members]
+    if indicator.aggregate == "sum":
+        return data.sum(axis=1)
+    weight = values[indicator.aggregate.split(":")[1]][:, members]
+    total = weight.sum(axis=1)
+    return np.divide((data * weight).sum(axis=1), total, out=np.zeros(len(total)), where=total > 0)
+
+
 class Recorder:
     """Stores every country indicator at every step, in preallocated arrays.
 
@@ -215,19 +236,6 @@ class Recorder:
             out[name] = np.concatenate([first, rest])
         return out
 
-    @staticmethod
-    def _group(values: dict[str, np.ndarray], name: str, members: np.ndarray) -> np.ndarray:
-        """Aggregate one indicator over ``members`` (a boolean mask of countries)."""
-        indicator = INDICATORS_BY_NAME[name]
-        data = values[name][:, members]
-        if indicator.aggregate == "sum":
-            return data.sum(axis=1)
-        weight = values[indicator.aggregate.split(":")[1]][:, members]
-        total = weight.sum(axis=1)
-        return np.divide(
-            (data * weight).sum(axis=1), total, out=np.zeros(len(total)), where=total > 0
-        )
-
     def world_indicators(
         self, values: dict[str, np.ndarray] | None = None, steps: np.ndarray | None = None
     ) -> dict[str, np.ndarray]:
@@ -252,14 +260,14 @@ class Recorder:
             "top5_share_filings": metrics.top_share(filings, 5),
         }
         if rich.any() and poor.any():
-            rich_rate = self._group(values, "resident_filings_per_million", rich)
-            poor_rate = self._group(values, "resident_filings_per_million", poor)
+            rich_rate = aggregate(values, "resident_filings_per_million", rich)
+            poor_rate = aggregate(values, "resident_filings_per_million", poor)
             out["income_gap_filings_per_million"] = np.divide(
                 rich_rate, poor_rate, out=np.full(n_rows, np.nan), where=poor_rate > 0
             )
-            out["income_gap_expertise"] = self._group(
+            out["income_gap_expertise"] = aggregate(
                 values, "stakeholder_expertise", rich
-            ) - self._group(values, "stakeholder_expertise", poor)
+            ) - aggregate(values, "stakeholder_expertise", poor)
         else:
             out["income_gap_filings_per_million"] = np.full(n_rows, np.nan)
             out["income_gap_expertise"] = np.full(n_rows, np.nan)
@@ -310,7 +318,7 @@ class Recorder:
         for indicator in COUNTRY_INDICATORS:
             add(self.codes, indicator.name, values[indicator.name])
             for entity, members in groups:
-                add(entity, indicator.name, self._group(values, indicator.name, members))
+                add(entity, indicator.name, aggregate(values, indicator.name, members))
         for name, data in self.world_indicators(values, steps).items():
             add(WORLD, name, data)
         frame = pd.DataFrame({key: np.concatenate(parts) for key, parts in columns.items()})

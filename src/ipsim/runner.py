@@ -119,14 +119,17 @@ def process_context(preload: tuple[str, ...] = ("ipsim.runner",)) -> BaseContext
     return context
 
 
-def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
+def local_executor(
+    workers: int | None = None, preload: tuple[str, ...] = ("ipsim.runner",)
+) -> ProcessPoolExecutor:
     """A pool of local processes that is safe in threaded programs (see above).
 
     Args:
         workers: Number of processes (default: all cores).
+        preload: Modules the fork server imports once (see :func:`process_context`).
     """
     return ProcessPoolExecutor(
-        max_workers=workers or default_workers(), mp_context=process_context()
+        max_workers=workers or default_workers(), mp_context=process_context(preload)
     )
 
 

@@ -16,6 +16,8 @@ one year: one country per economy with a population and a GDP per capita within
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -314,6 +316,25 @@ def read_folder(folder: Path | str) -> WDIData:
     folder = Path(folder)
     if not folder.is_dir():
         raise WDIError(folder, "WDI folder not found")
+    return _read_folder(folder, _contents(folder))
+
+
+def _contents(folder: Path) -> tuple[tuple[str, bytes], ...]:
+    """A digest of every file in ``folder``: the cache key of :func:`_read_folder`."""
+    return tuple(
+        (path.name, hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _read_folder(folder: Path, contents: tuple[tuple[str, bytes], ...]) -> WDIData:
+    """Parse a folder, once per process for the same contents.
+
+    A run, a sweep or the browser view builds several worlds from one folder; the parsed
+    data are only read, never changed, so they can be shared.
+    """
     series = {name: read_series(find_file(folder, code)) for name, code in INDICATORS.items()}
     for name, s in series.items():
         if s.code != INDICATORS[name]:

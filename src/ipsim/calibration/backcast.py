@@ -18,7 +18,7 @@ import numpy as np
 from ipsim.loading import scenario_from_dict
 from ipsim.model import IPModel
 from ipsim.spec import Scenario, WDIWorld
-from ipsim.wdi import WDIData, fill_value, load_world, read_folder, world_from_data
+from ipsim.wdi import WDIData, fill_value, read_folder, world_from_data
 from ipsim.world import World
 
 USD_INFLATION = 0.021
@@ -100,7 +100,7 @@ class Backcast:
             stakeholders_per_country=stakeholders_per_country,
             seed=seed,
         )
-        self.world: World = load_world(self.world_spec, self.scenario().dynamics)
+        self.world: World = world_from_data(self.data, start_year, self.scenario().dynamics)
         self.years = np.arange(start_year, end_year + 1)
         codes = self.world.codes
         deflator = (1 + USD_INFLATION) ** (self.years - start_year)

@@ -13,7 +13,6 @@ from ipsim.cli.common import non_negative, positive, runs_progress
 from ipsim.errors import IpsimError
 from ipsim.loading import load_scenario
 from ipsim.outputs import check_destination, write_results
-from ipsim.report import build_report
 from ipsim.runner import RunOutcome, plan_runs, run_experiment
 
 
@@ -101,6 +100,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def report_command(args: argparse.Namespace) -> int:
     """Rebuild a report from tables."""
+    from ipsim.report import build_report  # matplotlib: only for the commands that draw
+
     path = build_report(args.folder)
     print(f"ipsim: report rebuilt: {path}")
     return 0

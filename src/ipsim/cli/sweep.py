@@ -9,15 +9,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ipsim.cli import EXIT_FAILED_RUNS, EXIT_INTERRUPTED
 from ipsim.cli.common import positive, runs_progress
 from ipsim.errors import IpsimError
 from ipsim.sweeps.core import plan_sweep, run_plan
 from ipsim.sweeps.files import read_sweep_file
 from ipsim.sweeps.sensitivity import sensitivity
 from ipsim.sweeps.store import MANIFEST, SweepStore
-
-EXIT_INCOMPLETE = 1
-EXIT_INTERRUPTED = 130
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -58,6 +56,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     """Run a sweep file; write the store and, if asked, the sensitivity analysis."""
     console = Console(stderr=True)
     spec, base = read_sweep_file(args.file)
+    if spec.sensitivity is not None and spec.sampler not in ("sobol", "morris"):
+        # Checked before running, not after the whole sweep has run.
+        raise IpsimError(
+            f"{args.file}: sensitivity needs sampler sobol or morris, not '{spec.sampler}'"
+        )
     plan = plan_sweep(
         base,
         spec.design_parameters(),
@@ -121,12 +124,8 @@ def sweep_command(args: argparse.Namespace) -> int:
             f"ipsim: {len(plan) - len(result.runs)} runs are missing (lost "
             "workers); run the same command again to finish them"
         )
-        return EXIT_INCOMPLETE
+        return EXIT_FAILED_RUNS
     if spec.sensitivity is not None:
-        if spec.sampler not in ("sobol", "morris"):
-            raise IpsimError(
-                f"{args.file}: sensitivity needs sampler sobol or morris, not '{spec.sampler}'"
-            )
         s = spec.sensitivity
         analysis = sensitivity(
             result,
@@ -142,4 +141,4 @@ def sweep_command(args: argparse.Namespace) -> int:
         console.print(
             f"ipsim: sensitivity indices in {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}"
         )
-    return EXIT_INCOMPLETE if failed else 0
+    return EXIT_FAILED_RUNS if failed else 0

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 
+from ipsim.cli.common import whole_number
 from ipsim.errors import IpsimError
 from ipsim.loading import load_scenario, resolve_scenario_path, shipped_scenarios
 from ipsim.viz.viewmodel import SCENARIO_ENV
@@ -49,10 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
+    value = whole_number(text)
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"must lie in 1..65535, got {value}")
     return value

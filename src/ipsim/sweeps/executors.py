@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from typing import Any
 
 from ipsim.errors import IpsimError
-from ipsim.runner import default_workers, process_context
+from ipsim.runner import default_workers, local_executor
 
 MALLOC_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 EXECUTORS = ("serial", "processes", "dask")
@@ -113,10 +113,7 @@ def open_executor(
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        pool = ProcessPoolExecutor(
-            max_workers=workers or default_workers(),
-            mp_context=process_context(("ipsim.sweeps.core",)),
-        )
+        pool = local_executor(workers, preload=("ipsim.sweeps.core",))
         try:
             yield pool
         finally:

@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ipsim.errors import IpsimError
+from ipsim.loading import line_index
 from ipsim.sweeps.design import SAMPLERS, Choice, Parameter, Range
 
 Scalar = float | int | bool | str
@@ -174,19 +175,6 @@ class SweepFileError(IpsimError):
         super().__init__("\n".join(lines))
 
 
-def _lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
-    index: dict[tuple, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            index[(*prefix, key.value)] = key.start_mark.line + 1
-            index.update(_lines(value, (*prefix, key.value)))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            index[(*prefix, i)] = item.start_mark.line + 1
-            index.update(_lines(item, (*prefix, i)))
-    return index
-
-
 def _message(error: dict[str, Any]) -> str:
     msg = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
@@ -223,7 +211,7 @@ def read_sweep_file(path: str | Path) -> tuple[SweepFile, Path]:
         raise SweepFileError(source, [("", None, f"cannot read the file: {err}")]) from None
     try:
         data = yaml.safe_load(text)
-        lines = _lines(yaml.compose(text, Loader=yaml.SafeLoader))
+        lines = line_index(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise SweepFileError(

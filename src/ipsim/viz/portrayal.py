@@ -94,20 +94,18 @@ def _epoch_ms(years: np.ndarray | float) -> np.ndarray:
     return np.rint(start + (years - whole) * (end - start)).astype(np.int64)
 
 
-def _line_style(link_type: str, width: float, opacity: float) -> dict[str, Any]:
-    colour, style = LINK_STYLES[link_type]
-    return {"color": colour, "type": style, "width": round(width, 2), "opacity": opacity}
+def _expertise_scale() -> dict[str, Any]:
+    """A colour bar that explains node colours (the colours themselves are set per node).
 
-
-def _expertise_scale(series_index: int | list[int]) -> dict[str, Any]:
-    """A colour bar that explains node colours (the colours themselves are set per node)."""
+    It is tied to no series (``seriesIndex: []``), so it recolours nothing.
+    """
     return {
         "type": "continuous",
         "min": 0,
         "max": 1,
         "text": ["expertise 1", "0"],
         "inRange": {"color": list(EXPERTISE_COLOURS)},
-        "seriesIndex": series_index,
+        "seriesIndex": [],
         "calculable": False,
         "orient": "vertical",
         "right": 4,
@@ -312,7 +310,7 @@ def network_option(
                 "textStyle": {"fontSize": 14},
             },
             "tooltip": {"trigger": "item"},
-            "visualMap": _expertise_scale([]),
+            "visualMap": _expertise_scale(),
         }
     )
     return option
@@ -551,7 +549,7 @@ def country_network_option(model: IPModel, country: int) -> Option:
                 "textStyle": {"fontSize": 14},
             },
             "tooltip": {"trigger": "item"},
-            "visualMap": _expertise_scale([]),
+            "visualMap": _expertise_scale(),
         }
     )
     return option

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ipsim.model import IPModel
-from ipsim.recorder import INDICATORS_BY_NAME
+from ipsim.recorder import INDICATORS_BY_NAME, aggregate
 
 Series = dict[str, np.ndarray]
 """Indicator name -> values, one per recorded step."""
@@ -55,22 +55,6 @@ COUNTRY_PANELS: tuple[Panel, ...] = (
 """The indicators of the country panel."""
 
 
-def world_aggregate(values: dict[str, np.ndarray], name: str) -> np.ndarray:
-    """One country indicator over all countries: a sum or a weighted mean, per step.
-
-    Args:
-        values: Country arrays (steps x countries) by indicator name.
-        name: The indicator to aggregate (its definition says how).
-    """
-    how = INDICATORS_BY_NAME[name].aggregate
-    data = values[name]
-    if how == "sum":
-        return data.sum(axis=1)
-    weight = values[how.split(":", 1)[1]]
-    total = weight.sum(axis=1)
-    return np.divide((data * weight).sum(axis=1), total, out=np.zeros(len(total)), where=total > 0)
-
-
 def world_series(model: IPModel, names: Sequence[str] | None = None) -> Series:
     """World values of ``names`` (default: the page's panels) at every step so far."""
     names = [p.indicator for p in PANELS] if names is None else list(names)
@@ -81,7 +65,7 @@ def world_series(model: IPModel, names: Sequence[str] | None = None) -> Series:
     out: Series = {"step": np.arange(rows)}
     for name in names:
         if name in INDICATORS_BY_NAME:
-            out[name] = world_aggregate(values, name)
+            out[name] = aggregate(values, name)
         else:
             if world_only is None:
                 world_only = recorder.world_indicators()
