@@ -124,3 +124,17 @@ def test_network_hub_handles_a_network_split_into_islands():
     assert np.all(np.isfinite(values)) and values.max() == 1.0
     model.run()
     assert model.ledger.accounted()
+
+
+def test_read_outs_follow_state_changed_through_the_agents():
+    model = IPModel(small_scenario())
+    agent = model.country_agents[0].stakeholders[0]
+    agent.expertise = 0.1
+    before = agent.expected_patent_filings
+    agent.expertise = 0.9  # between steps: the cached expected filings must not be reused
+    assert agent.expected_patent_filings > before * 5
+    country = model.country_agents[0]
+    country.legal_maturity = 0.0
+    low = agent.expected_patent_filings
+    country.legal_maturity = 1.0
+    assert agent.expected_patent_filings > low

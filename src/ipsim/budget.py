@@ -55,11 +55,6 @@ class StepSpending:
     leakage: np.ndarray
     partner_match: np.ndarray
 
-    @property
-    def spent(self) -> np.ndarray:
-        """Money that left the programme in this step (delivered + overhead + leakage)."""
-        return self.delivered + self.overhead + self.leakage
-
 
 class Ledger:
     """Budget lines, commitments and the totals that account for every cent.
@@ -85,7 +80,6 @@ class Ledger:
         n_steps_per_year: int = 4,
     ):
         self.programme = programme
-        self.n_steps = n_steps
         self.lines: list[BudgetLine] = sorted(programme.budget, key=lambda b: LINE_ORDER[b.kind])
         n_c = len(codes)
         self.budget = np.array([usd_to_cents(b.amount_musd * 1e6) for b in self.lines], np.int64)
@@ -168,7 +162,7 @@ class Ledger:
         self,
         step: int,
         weights: np.ndarray,
-        room: np.ndarray | None = None,
+        room: np.ndarray,
     ) -> None:
         """Release this step's share of each line and commit it according to ``weights``.
 
@@ -182,18 +176,15 @@ class Ledger:
                 whole balance.
             weights: Non-negative weights, shape (interventions, countries).
             room: Most money (cents) each cell could spend in this step, including
-                overhead and leakage; ``None`` for no limit.
+                overhead and leakage.
         """
         for li in range(len(self.lines)):
             cells = weights * self.eligible[li][None, :]
             if cells.sum() <= 0 or self.balance[li] <= 0 or step >= self.release_steps[li]:
                 continue
             release = float(self.balance[li] // (self.release_steps[li] - step))
-            if room is None:
-                alloc = release * cells / cells.sum()
-            else:
-                free = np.maximum(room - self.commitments.sum(axis=0), 0.0)
-                alloc = _water_fill(release, cells, free)
+            free = np.maximum(room - self.commitments.sum(axis=0), 0.0)
+            alloc = _water_fill(release, cells, free)
             alloc = np.floor(alloc).astype(np.int64)
             self.commitments[li] += alloc
             self.balance[li] -= alloc.sum()

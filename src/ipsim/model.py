@@ -78,6 +78,8 @@ class IPModel(mesa.Model):
         strategy: The strategy deciding the allocation.
         interventions: The intervention types the programme can buy.
         recorder: Indicators collected at every step.
+        expertise_sd: Spread of stakeholders' starting expertise (organisation-weighted
+            SD), the unit in which training effects are given.
         capacity: Units each (intervention, country) can absorb in the current step,
             computed once per step before the strategy decides.
     """
@@ -122,6 +124,7 @@ class IPModel(mesa.Model):
         self._cache: dict[str, Any] = {}
         self._country_streams: dict[str, list[np.random.Generator]] = {}
         self.knowledge = self._knowledge_fields(world_streams.generator("world.knowledge"))
+        self.expertise_sd = self._expertise_spread()  # the unit of training effects
         self.expertise_base = self._sustained_levels()
         self._size_office_capacity()
 
@@ -197,6 +200,14 @@ class IPModel(mesa.Model):
             return fields
         return KnowledgeFields.around(self.expertise, d.knowledge_fields, rng)
 
+    def state_changed(self) -> None:
+        """Forget values derived from the state within a step (expected filings...).
+
+        The model calls it where a step changes the state they depend on; call it after
+        changing state by hand (the agents' setters do).
+        """
+        self._cache.clear()
+
     @cached_property
     def retention(self) -> float:
         """Share of expertise above the sustained level kept over one step (1: no forgetting)."""
@@ -242,7 +253,7 @@ class IPModel(mesa.Model):
         # Fractional examiners: a small office spends part of its staff time on patents.
         c.examiners = np.maximum(inflow / per_examiner, 1e-3)
         c.backlog = c.pendency * inflow
-        self._cache.clear()
+        self.state_changed()
 
     # ------------------------------------------------------------- read-outs
     @property
@@ -271,9 +282,8 @@ class IPModel(mesa.Model):
         """Organisations per country."""
         return self.orgs_by_kind.sum(axis=1)
 
-    @cached_property
-    def expertise_sd(self) -> float:
-        """Spread of stakeholders' initial expertise (organisation-weighted SD)."""
+    def _expertise_spread(self) -> float:
+        """Spread of stakeholders' expertise now (organisation-weighted SD)."""
         w = self.stakeholders.size
         e = self.stakeholder_expertise
         mean = np.average(e, weights=w)
@@ -411,7 +421,6 @@ class IPModel(mesa.Model):
         effect_sd: float,
         kind_shares: np.ndarray,
         office_share: float,
-        count_as_trained: bool = True,
     ) -> None:
         """Raise expertise of the people trained in each country.
 
@@ -426,7 +435,6 @@ class IPModel(mesa.Model):
             effect_sd: Gain of one trainee, in SDs of the initial spread of expertise.
             kind_shares: Share of the stakeholders' trainees going to each kind.
             office_share: Share of trainees who are examiners.
-            count_as_trained: Add the trainees to ``people_trained``.
         """
         trainees = np.asarray(trainees, dtype=np.int64)
         if not trainees.any():
@@ -444,8 +452,7 @@ class IPModel(mesa.Model):
         s = self.stakeholders
         self.expertise[n_c:] += share[s.country, s.kind] * gain[n_c:]
         np.minimum(self.expertise, 1.0, out=self.expertise)
-        if count_as_trained:
-            c.people_trained += trainees
+        c.people_trained += trainees
 
     # ------------------------------------------------- estimates for strategies
     def training_gain(self, effect_sd: float) -> np.ndarray:
@@ -502,7 +509,7 @@ class IPModel(mesa.Model):
     def step(self) -> None:
         """Advance the model by one step (see the module docstring for the order)."""
         index = self.steps - 1
-        self._cache.clear()
+        self.state_changed()
         self._exogenous()
         self._allocate_and_deliver(index)
         for intervention in self.interventions:
@@ -512,10 +519,10 @@ class IPModel(mesa.Model):
         self._forget_and_turn_over()
         if self.steps % self.steps_per_year == 0:
             self._form_links()
-        self._cache.clear()
+        self.state_changed()
         self._filings()
         self._office()
-        self._cache.clear()
+        self.state_changed()
         self.recorder.record(self)
         if self.steps >= self.n_steps:
             self.running = False

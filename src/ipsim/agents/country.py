@@ -74,6 +74,7 @@ class Country(mesa.Agent):
         if not 0 <= value <= 1:
             raise ValueError(f"legal_maturity must lie in [0, 1], got {value}")
         self.model.countries.legal[self.index] = value
+        self.model.state_changed()
 
     @property
     def awareness(self) -> float:

@@ -47,6 +47,7 @@ class IPOffice(mesa.Agent):
         if not 0 <= value <= 1:
             raise ValueError(f"expertise must lie in [0, 1], got {value}")
         self.model.office_expertise[self.index] = value
+        self.model.state_changed()
 
     @property
     def automation(self) -> float:

@@ -53,6 +53,7 @@ class Stakeholder(mesa.Agent):
         if not 0 <= value <= 1:
             raise ValueError(f"expertise must lie in [0, 1], got {value}")
         self.model.stakeholder_expertise[self.index] = value
+        self.model.state_changed()
 
     @property
     def aware(self) -> int:

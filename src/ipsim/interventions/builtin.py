@@ -143,7 +143,6 @@ class Elearning(Intervention):
             self.params.effect_sd,
             self.shares.as_array(),
             self.params.office_share,
-            count_as_trained=True,
         )
 
     def expected_gain(self) -> np.ndarray:  # noqa: D102
@@ -204,7 +203,7 @@ class TrainTheTrainers(Intervention):
         expected = regional_trainers[region] * share * self.params.cascade_per_year * m.dt
         trainees = np.floor(expected).astype(np.int64)
         trainees += m.streams.generator("trainers").random(m.n_countries) < expected - trainees
-        m.train(trainees, self.params.effect_sd, self.shares.as_array(), 0.0, count_as_trained=True)
+        m.train(trainees, self.params.effect_sd, self.shares.as_array(), 0.0)
         m.countries.trainers = active * np.exp(-m.dt / self.params.trainer_life_years)
 
     def expected_gain(self) -> np.ndarray:  # noqa: D102
@@ -391,8 +390,7 @@ class KnowledgeSharing(Intervention):
 
     def deliver(self, units: np.ndarray) -> None:  # noqa: D102
         c = self.model.countries
-        c.platform_years += units
-        c.spillover_boost = np.where(c.platform_years > 0, self.params.spillover_boost, 0.0)
+        c.platform_years += units  # the boost is set in step(), which runs next
 
     def step(self) -> None:  # noqa: D102
         c = self.model.countries

@@ -59,10 +59,6 @@ class Strategy:
             ]
         )
 
-    def names(self) -> list[str]:
-        """Names of the programme's interventions, in order."""
-        return [i.name for i in self.model.interventions]
-
 
 def capacity_scores(model: IPModel) -> dict[str, np.ndarray]:
     """Each country's capacity on each constraint, in [0, 1] (1: no gap).
@@ -89,7 +85,22 @@ def capacity_scores(model: IPModel) -> dict[str, np.ndarray]:
 
 
 def country_centrality(model: IPModel) -> np.ndarray:
-    """Eigenvector centrality of each country in the network of cross-border links (max 1)."""
+    """Eigenvector centrality of each country in the network of cross-border links (max 1).
+
+    Links are only ever added, so the value is kept on the model and recomputed only when
+    the number of links changes (once a year at most), not at every step.
+    """
+    net = model.network
+    cached = getattr(model, "_country_centrality", None)
+    if cached is not None and cached[0] == net.n_links:
+        return cached[1]
+    values = _centrality(model)
+    values.flags.writeable = False  # shared by every caller until the links change
+    model._country_centrality = (net.n_links, values)
+    return values
+
+
+def _centrality(model: IPModel) -> np.ndarray:
     net = model.network
     n_c = model.n_countries
     a = model.actor_country[net.u]
