@@ -31,7 +31,8 @@ UNCERTAIN = {
     "dynamics.absorptive_k": (1.0, 6.0),  # curvature of absorptive capacity
     "dynamics.spillover_rate": (0.1, 2.0),  # learning from partners, per year
     "programme.interventions[type=elearning].params.completion_median": (0.05, 0.3),
-    "dynamics.filing_elasticity": (0.5, 0.7),  # Hausman, Hall and Griliches 1984
+    # Calibrated 0.85 across countries; 0.5-0.7 within firms (Hausman, Hall and Griliches).
+    "dynamics.filing_elasticity": (0.5, 1.0),
     "programme.interventions[type=training].params.effect_sd": (0.3, 0.9),
 }
 # a smaller world than the default (60 x 60) so that a thousand runs take minutes

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from ipsim.loading import scenario_from_dict
+from ipsim.loading import deep_merge, scenario_from_dict
 from ipsim.spec import Scenario
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -25,12 +25,7 @@ def small_scenario(**overrides) -> Scenario:
             "strategy": "uniform",
         },
     }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
-    return scenario_from_dict(data)
+    return scenario_from_dict(deep_merge(data, overrides))
 
 
 @pytest.fixture

@@ -81,8 +81,13 @@ def test_many_small_batches_grow_the_csr_in_place_like_one_build(flag):
     with accel.use_numba(flag):
         grown = PartnershipNetwork(n, *batches[0], types[0], weights[0])
         held = grown.cols  # a view handed out before the merges
+        in_place = regrown = 0
         for (u, v), t, w in zip(batches[1:], types[1:], weights[1:], strict=True):
+            buffer = grown._buffers["cols"]
             grown.add(u, v, t, w)
+            same = grown._buffers["cols"] is buffer
+            in_place += same
+            regrown += not same
         whole = PartnershipNetwork(
             n,
             np.concatenate([u for u, _ in batches]),
@@ -94,6 +99,7 @@ def test_many_small_batches_grow_the_csr_in_place_like_one_build(flag):
         np.testing.assert_array_equal(grown.upward_pull(values), whole.upward_pull(values))
         np.testing.assert_array_equal(grown.neighbour_mean(values), whole.neighbour_mean(values))
     assert grown.n_links > len(held) // 2
+    assert in_place > 0 and regrown > 0  # both paths of the merge were taken
     for attr in ("u", "v", "link_type", "weight", "rows", "cols", "data", "indptr", "strength"):
         np.testing.assert_array_equal(getattr(grown, attr), getattr(whole, attr), err_msg=attr)
     assert grown.cols.dtype == np.int32  # n is small: 4 bytes per entry

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import optuna
 import pytest
 
 from ipsim.calibration.backcast import Backcast, BackcastResult
@@ -72,9 +73,17 @@ def test_tiny_calibration_end_to_end_and_resumable(folder: Path, tmp_path: Path)
         assert lo <= first.params[name] <= hi
     assert np.isfinite(first.fit.loss) and first.fit.scale > 0
     assert set(first.fit.simulated) == {2000, 2003, 2005}
+    storage = f"sqlite:///{out / 'optuna.db'}"
+    before = [t.params for t in optuna.load_study(study_name=None, storage=storage).trials]
     again = calibrate(folder, trials=4, **kwargs)  # continues the stored study
     assert again.trials == 4
     assert again.fit.loss <= first.fit.loss + 1e-9
+    # One study in the file, holding the first run's 3 trials unchanged plus one more: a
+    # fresh study (a broken resume) would have re-run trials or written a second study.
+    studies = optuna.get_all_study_summaries(storage)
+    assert len(studies) == 1 and studies[0].n_trials == 4
+    after = [t.params for t in optuna.load_study(study_name=None, storage=storage).trials]
+    assert after[:3] == before
 
     report = write_report(again, out, figure_copy=tmp_path / "figures" / "calibration.png")
     for name in ("countries.csv", "aggregates.csv", "params.json", "calibration.png"):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ipsim import mechanisms
-from ipsim.loading import scenario_from_dict
+from ipsim.loading import deep_merge, scenario_from_dict
 from ipsim.model import IPModel
 
 pytestmark = pytest.mark.validation
@@ -22,12 +22,7 @@ def _spec(**overrides):
         "horizon": {"start_year": 2025, "years": 2, "steps_per_year": 12},
         "world": {"source": "synthetic", "n_countries": 8, "stakeholders_per_country": 20},
     }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            base[key] = {**base[key], **value}
-        else:
-            base[key] = value
-    return scenario_from_dict(base)
+    return scenario_from_dict(deep_merge(base, overrides))
 
 
 def test_bass_agent_form_on_a_complete_graph_matches_the_closed_form() -> None:
@@ -75,8 +70,11 @@ def test_expertise_half_life_in_the_model() -> None:
 
 def test_elearning_completion_matches_mooc_evidence() -> None:
     """Jordan (2015): MOOC completion rates have a median of about 13% (range roughly
-    1% to 50%). Per delivery, the model's completion rate has median 0.13 +- 0.03 and
-    90% of deliveries lie within [0.01, 0.6]."""
+    1% to 50%). The default completion_median is that figure, so this checks that it
+    passes through delivery unbent: per delivery the rate is log-normal around the median
+    with sigma 0.5 (5% and 95% quantiles 0.057 and 0.296 in closed form, widened a little
+    by binomial completions). Median 0.13 +- 0.015; 5% quantile in [0.04, 0.07], 95% in
+    [0.22, 0.40] (measured 0.134, 0.051, 0.316 with this seed)."""
     spec = _spec(
         programme={"interventions": [{"type": "elearning"}], "strategy": "uniform"},
         horizon={"start_year": 2025, "years": 3, "steps_per_year": 4},
@@ -94,9 +92,9 @@ def test_elearning_completion_matches_mooc_evidence() -> None:
         rates.extend(new_completed[big] / new_enrolled[big])
     rates = np.array(rates)
     assert len(rates) >= 100
-    assert np.median(rates) == pytest.approx(0.13, abs=0.03)
+    assert np.median(rates) == pytest.approx(0.13, abs=0.015)
     lo, hi = np.quantile(rates, [0.05, 0.95])
-    assert lo >= 0.01 and hi <= 0.6
+    assert 0.04 <= lo <= 0.07 and 0.22 <= hi <= 0.40
 
 
 def _within_country_graph(rewiring: float):
@@ -177,8 +175,9 @@ def _wdi_folder():
 @pytest.mark.skipif(not _wdi_folder().is_dir(), reason="shared WDI data folder absent")
 def test_backcast_2000_to_2010_within_stated_tolerances() -> None:
     """The default (calibrated) baseline, started from the WDI world of 2000 and run to
-    2010 with drivers following the data, against the reported resident filings. 2010 is
-    out of sample (the defaults were fitted to 2005). Tolerances (docs/CALIBRATION.md):
+    2010 with drivers following the data, against the reported resident filings. Both
+    years are in sample (the defaults were fitted to 2005 and 2010; docs/CALIBRATION.md),
+    so this checks that the defaults keep the fit, not a forecast. Tolerances (docs/CALIBRATION.md):
     Gini +-0.03; top-five share +-0.10; elasticity to GDP per capita +-0.25; growth
     2000 -> 2010 within x1.2 for the world, x1.3 for high income, x1.5 for lower middle
     and x2 for upper middle income; the default level of filings within x1.25 of the

@@ -134,12 +134,12 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Lines]:
     return data, line_index(node)
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge mappings: ``override`` wins; lists and scalars are replaced whole."""
     out = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out
@@ -179,7 +179,7 @@ def _load_chain(
             ],
         )
     parent, chain = _load_chain(parent_path, (*stack, resolved))
-    return _merge(parent, data), [(path, lines), *chain]
+    return deep_merge(parent, data), [(path, lines), *chain]
 
 
 def _resolve_relative_paths(data: dict[str, Any], folder: Path) -> None:
