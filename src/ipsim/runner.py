@@ -70,6 +70,20 @@ def plan_runs(
     ]
 
 
+def run_row(run: RunSpec, status: str, error: str, wall_seconds: float) -> dict[str, object]:
+    """The runs-table row of one run (columns :data:`RUN_COLUMNS` without the parameters)."""
+    return {
+        "run_id": run.run_id,
+        "scenario": run.scenario.name,
+        "strategy": run.strategy,
+        "replicate": run.replicate,
+        "seed": run.seed,
+        "status": status,
+        "error": error,
+        "wall_seconds": round(wall_seconds, 4),
+    }
+
+
 def run_one(run: RunSpec) -> RunOutcome:
     """Run one simulation; an exception becomes a failed row, never a lost run."""
     start = time.perf_counter()
@@ -87,14 +101,7 @@ def run_one(run: RunSpec) -> RunOutcome:
         metrics = pd.DataFrame()
         status = "failed"
         error = "".join(traceback.format_exception_only(err)).strip()
-    row = {
-        **labels,
-        "seed": run.seed,
-        "status": status,
-        "error": error,
-        "wall_seconds": round(time.perf_counter() - start, 4),
-    }
-    return RunOutcome(row, metrics)
+    return RunOutcome(run_row(run, status, error, time.perf_counter() - start), metrics)
 
 
 def default_workers() -> int:

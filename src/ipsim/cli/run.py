@@ -13,7 +13,7 @@ from ipsim.cli.common import non_negative, positive, runs_progress
 from ipsim.errors import IpsimError
 from ipsim.loading import load_scenario
 from ipsim.outputs import check_destination, write_results
-from ipsim.runner import RunOutcome, plan_runs, run_experiment
+from ipsim.runner import RunOutcome, run_experiment
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -54,7 +54,7 @@ def run_command(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / spec.name
     check_destination(out, args.force)
     replicates = args.replicates or spec.replicates
-    n_runs = len(plan_runs(spec, replicates, args.seed))
+    n_runs = len(spec.strategies) * replicates
     console.print(
         f"ipsim: running '{spec.name}': {len(spec.strategies)} strategies x "
         f"{replicates} replicates = {n_runs} runs"

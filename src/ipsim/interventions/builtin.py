@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ipsim import kinds
+from ipsim import kinds, mechanisms
 from ipsim.interventions.base import Intervention
 from ipsim.mechanisms import step_fraction
 from ipsim.registry import register_intervention
@@ -261,15 +261,18 @@ class LegalReform(Intervention):
         self.due[started] = m.steps + max(round(self.params.delay_years * m.steps_per_year), 0)
         m.countries.reforms_pending[started] += 1
 
+    def success_chance(self) -> np.ndarray:
+        """Chance that a reform is enacted, per country (rises with office expertise)."""
+        p = self.params
+        return p.success_base + (p.success_expert - p.success_base) * self.model.office_expertise
+
     def step(self) -> None:  # noqa: D102
         m = self.model
         c = m.countries
+        p = self.params
+        chance = self.success_chance()
         for country in np.flatnonzero((self.due >= 0) & (self.due <= m.steps)):
-            p = self.params
-            chance = (
-                p.success_base + (p.success_expert - p.success_base) * m.office_expertise[country]
-            )
-            if m.streams.generator("legal_reform", int(country)).random() < chance:
+            if m.streams.generator("legal_reform", int(country)).random() < chance[country]:
                 c.legal[country] += p.maturity_gain * (1 - c.legal[country])
                 c.reforms_enacted[country] += 1
             else:
@@ -281,9 +284,9 @@ class LegalReform(Intervention):
         m = self.model
         p = self.params
         c = m.countries
-        chance = p.success_base + (p.success_expert - p.success_base) * m.office_expertise
+        chance = self.success_chance()
         floor = m.spec.dynamics.legal_filing_floor
-        factor = floor + (1 - floor) * c.legal
+        factor = mechanisms.legal_factor(c.legal, floor)
         delta = (1 - floor) * p.maturity_gain * (1 - c.legal) / factor
         return chance * delta * m.resident_mean_by_country / (1 + p.delay_years)
 

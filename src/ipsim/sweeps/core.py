@@ -23,7 +23,7 @@ import pandas as pd
 from ipsim.errors import IpsimError, ScenarioError
 from ipsim.loading import load_scenario
 from ipsim.registry import STRATEGIES
-from ipsim.runner import RUN_COLUMNS, RunOutcome, RunSpec, run_one
+from ipsim.runner import RUN_COLUMNS, RunOutcome, RunSpec, run_one, run_row
 from ipsim.spec import Scenario
 from ipsim.streams import replicate_seeds
 from ipsim.sweeps.design import Design, make_design
@@ -69,17 +69,8 @@ def run_task(task: SweepTask) -> RunOutcome:
         spec = apply_overrides(task.base, task.values)
     except ScenarioError as err:
         message = "; ".join(f"{path}: {msg}" for path, _, msg in err.problems)
-        row = {
-            "run_id": task.run_id,
-            "scenario": task.base.name,
-            "strategy": task.strategy,
-            "replicate": task.replicate,
-            "seed": task.seed,
-            "status": "failed",
-            "error": f"invalid values: {message}",
-            "wall_seconds": 0.0,
-        }
-        return RunOutcome(row, pd.DataFrame())
+        run = RunSpec(task.run_id, task.base, task.strategy, task.replicate, task.seed)
+        return RunOutcome(run_row(run, "failed", f"invalid values: {message}", 0.0), pd.DataFrame())
     outcome = run_one(RunSpec(task.run_id, spec, task.strategy, task.replicate, task.seed))
     metrics = outcome.metrics
     if task.entities is not None and not metrics.empty:
