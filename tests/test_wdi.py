@@ -15,6 +15,7 @@ from ipsim.wdi import (
     INDICATORS,
     WDIError,
     fill_value,
+    find_file,
     load_world,
     read_folder,
     read_metadata,
@@ -417,3 +418,21 @@ def test_ipsim_run_on_a_wdi_world_lists_imputed_values(folder: Path, tmp_path: P
     imputed = pd.read_csv(out / "imputed.csv")
     assert list(imputed.columns) == ["entity", "indicator", "year_imputed_for"]
     assert len(imputed) > 0 and set(imputed.entity) <= {"AAA", "BBB", "CCC", "DDD", "EEE"}
+
+
+def test_a_folder_is_parsed_once_but_a_changed_file_is_read_again(folder: Path) -> None:
+    first = read_folder(folder)
+    assert read_folder(folder) is first  # same contents: parsed once per process
+    path = find_file(folder, INDICATORS["population"])
+    economy = next(iter(first.economies))
+    before = first.value("population", economy, 2000)
+    lines = path.read_text().splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if f'"{economy}"' in line)
+    header = next(csv.reader([next(x for x in lines if '"Country Code"' in x)]))
+    cells = next(csv.reader([lines[row]]))
+    cells[header.index("2000")] = str(before * 2)
+    lines[row] = ",".join(f'"{c}"' for c in cells) + "\n"
+    path.write_text("".join(lines))
+    again = read_folder(folder)
+    assert again is not first
+    assert again.value("population", economy, 2000) != before
